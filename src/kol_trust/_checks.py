@@ -1,0 +1,201 @@
+"""Field checks shared by the document classes.
+
+A check takes a value and yields ``(suffix, message)`` pairs, one per problem;
+*suffix* extends the field's JSON path (``""`` or ``"[2]"``).  Classes attach
+checks to fields through :func:`checked`; :func:`problems_of` runs them all so
+that a document reports every problem at once instead of failing on the first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import attrs
+
+from .errors import Problem
+
+Check = Callable[[Any], Iterator[tuple[str, str]]]
+
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]*")
+SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
+VERSION_PATTERN = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
+DIGEST_PATTERN = re.compile(r"sha256:[0-9a-f]{64}")
+COUNTRY_PATTERN = re.compile(r"[A-Z]{2}")
+#: Integers beyond this lose precision in JavaScript and RFC 8785 rejects them.
+MAX_SAFE_INTEGER = 2**53 - 1
+
+
+def checked(check: Check, **kwargs: Any) -> Any:
+    """An :func:`attrs.field` whose value :func:`problems_of` checks."""
+    return attrs.field(metadata={"check": check}, **kwargs)
+
+
+def problems_of(obj: Any, path: str = "$") -> Iterator[Problem]:
+    """Yield every problem of *obj*'s checked fields (not of nested objects)."""
+    for a in attrs.fields(type(obj)):
+        check = a.metadata.get("check")
+        if check is not None:
+            for suffix, message in check(getattr(obj, a.name)):
+                yield Problem(f"{path}.{a.name}{suffix}", message)
+
+
+def describe(value: Any) -> str:
+    """A short, safe rendering of a bad value for an error message."""
+    if isinstance(value, str):
+        return repr(value if len(value) <= 40 else value[:37] + "...")
+    if value is None or isinstance(value, bool | int | float):
+        text = repr(value)
+        return text if len(text) <= 40 else text[:37] + "..."
+    return f"a {type(value).__name__}"
+
+
+def is_number(value: Any) -> bool:
+    """True for ints and floats that are not booleans."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def is_integer(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+# -- checks ----------------------------------------------------------------
+
+
+def optional(check: Check) -> Check:
+    def run(value: Any) -> Iterator[tuple[str, str]]:
+        if value is not None:
+            yield from check(value)
+
+    return run
+
+
+def string(min_len: int = 0, max_len: int | None = None) -> Check:
+    def run(value: Any) -> Iterator[tuple[str, str]]:
+        if not isinstance(value, str):
+            yield "", f"expected a string, got {describe(value)}"
+        elif len(value) < min_len:
+            yield "", "must not be empty" if min_len == 1 else f"must have at least {min_len} characters"
+        elif max_len is not None and len(value) > max_len:
+            yield "", f"must have at most {max_len} characters, has {len(value)}"
+
+    return run
+
+
+def pattern(regex: re.Pattern[str], what: str, max_len: int | None = None) -> Check:
+    def run(value: Any) -> Iterator[tuple[str, str]]:
+        if not isinstance(value, str):
+            yield "", f"expected a string, got {describe(value)}"
+        elif max_len is not None and len(value) > max_len:
+            yield "", f"must have at most {max_len} characters, has {len(value)}"
+        elif not regex.fullmatch(value):
+            yield "", f"{describe(value)} is not {what}"
+
+    return run
+
+
+identifier = pattern(ID_PATTERN, "an identifier (letters, digits, '.', '_', ':', '-'; a letter or digit first)", 128)
+slug = pattern(SLUG_PATTERN, "a lowercase slug such as 'beauty'")
+version = pattern(VERSION_PATTERN, "a version MAJOR.MINOR.PATCH (digits only)")
+sha256_digest = pattern(DIGEST_PATTERN, "'sha256:' followed by 64 lowercase hex digits")
+country = pattern(COUNTRY_PATTERN, "an ISO 3166-1 alpha-2 country code such as 'VN'")
+
+
+def number(
+    low: float | None = None,
+    high: float | None = None,
+    *,
+    low_open: bool = False,
+    integer: bool = False,
+) -> Check:
+    """A finite number in [low, high] (or (low, high] when *low_open*)."""
+    if low is not None and high is not None:
+        rng = f"{'(' if low_open else '['}{low:g}, {high:g}]"
+    elif low is not None:
+        rng = f"{'>' if low_open else '≥'} {low:g}"
+    else:
+        rng = ""
+
+    def run(value: Any) -> Iterator[tuple[str, str]]:
+        if integer and not is_integer(value):
+            yield "", f"expected an integer, got {describe(value)}"
+        elif not is_number(value):
+            yield "", f"expected a number, got {describe(value)}"
+        elif isinstance(value, float) and not math.isfinite(value):
+            yield "", f"expected a finite number, got {describe(value)}"
+        elif (
+            (low is not None and (value <= low if low_open else value < low))
+            or (high is not None and value > high)
+            or (integer and abs(value) > MAX_SAFE_INTEGER)
+        ):
+            yield "", f"{describe(value)} is out of range: must be {rng}"
+
+    return run
+
+
+def boolean(value: Any) -> Iterator[tuple[str, str]]:
+    if not isinstance(value, bool):
+        yield "", f"expected true or false, got {describe(value)}"
+
+
+def a_date(value: Any) -> Iterator[tuple[str, str]]:
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        yield "", f"expected a date, got {describe(value)}"
+
+
+def member(enum: type) -> Check:
+    def run(value: Any) -> Iterator[tuple[str, str]]:
+        if not isinstance(value, enum):
+            yield "", f"expected one of {', '.join(repr(m.value) for m in enum)}, got {describe(value)}"  # type: ignore[attr-defined]
+
+    return run
+
+
+def instance(cls: type, what: str) -> Check:
+    def run(value: Any) -> Iterator[tuple[str, str]]:
+        if not isinstance(value, cls):
+            yield "", f"expected {what}, got {describe(value)}"
+
+    return run
+
+
+def each(check: Check, *, non_empty: bool = False) -> Check:
+    """Every item of a tuple passes *check*."""
+
+    def run(value: Any) -> Iterator[tuple[str, str]]:
+        if not isinstance(value, tuple):
+            yield "", f"expected a list, got {describe(value)}"
+            return
+        if non_empty and not value:
+            yield "", "must not be empty"
+        for i, item in enumerate(value):
+            for suffix, message in check(item):
+                yield f"[{i}]{suffix}", message
+
+    return run
+
+
+def as_tuple(value: Any) -> Any:
+    """attrs converter: accept any list-like but keep strings as they are."""
+    if isinstance(value, list | tuple):
+        return tuple(value)
+    return value
+
+
+def to_enum(enum_type: type) -> Callable[[Any], Any]:
+    """attrs converter: a member of *enum_type* from its value.
+
+    A value that is not a member is kept as it is, so that the field's check
+    reports it with its path instead of a bare ``ValueError`` escaping.
+    """
+
+    def convert(value: Any) -> Any:
+        try:
+            return enum_type(value)
+        except (ValueError, TypeError):
+            return value
+
+    return convert

@@ -1,0 +1,88 @@
+"""The library's exceptions.
+
+Every error the library raises on purpose is a :class:`KolTrustError`, so an
+application can catch one type at its edge.  Errors about documents carry
+:attr:`ValidationError.problems`: every problem found, each with the JSON path
+where it is (``$.evidence[3].observed_at``), not just the first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+
+__all__ = [
+    "EvidenceConflictError",
+    "KolTrustError",
+    "Problem",
+    "RubricError",
+    "RubricNotFoundError",
+    "ValidationError",
+]
+
+
+class KolTrustError(Exception):
+    """Base class of every error raised by :mod:`kol_trust`."""
+
+
+@attrs.frozen
+class Problem:
+    """One thing wrong with a document: where (a JSON path) and what."""
+
+    path: str
+    """JSON path of the offending value, rooted at ``$``."""
+    message: str
+    """What is wrong, in one sentence without a trailing full stop."""
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+class ValidationError(KolTrustError, ValueError):
+    """A document (subject, evidence, case, rubric, assessment) is invalid.
+
+    *problems* lists every problem found; ``str(error)`` names them all.
+    """
+
+    problems: tuple[Problem, ...]
+
+    def __init__(self, what: str, problems: Iterable[Problem]) -> None:
+        self.what = what
+        self.problems = tuple(problems)
+        n = len(self.problems)
+        head = f"invalid {what}: {n} problem{'s' if n != 1 else ''}"
+        super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.what, self.problems))
+
+
+class RubricError(ValidationError):
+    """A rubric breaks a rule of STANDARD §1.4 (or is malformed).
+
+    A subclass of :class:`ValidationError`: code that catches invalid
+    documents in general catches invalid rubrics too.
+    """
+
+
+class RubricNotFoundError(KolTrustError, LookupError):
+    """No rubric has the requested version, or none is in force on a date."""
+
+
+class EvidenceConflictError(KolTrustError, ValueError):
+    """Two evidence records share an ``id`` but differ in content.
+
+    The case is ambiguous and is rejected (STANDARD §3).
+    """
+
+    def __init__(self, evidence_id: str, fields: Iterable[str]) -> None:
+        self.evidence_id = evidence_id
+        self.fields = tuple(fields)
+        super().__init__(
+            f"two evidence records have id {evidence_id!r} but different content "
+            f"(they differ in: {', '.join(self.fields)}); give each record its own id"
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.evidence_id, self.fields))

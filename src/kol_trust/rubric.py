@@ -1,0 +1,427 @@
+"""The rubric: the versioned, data-only part of the standard (STANDARD §1.4).
+
+A :class:`Rubric` is validated as a whole when it is built: every rule of
+STANDARD §1.4 is checked and every problem is reported with its JSON path in
+one :class:`~kol_trust.RubricError`.  The parts (criteria, gates, …) are plain
+frozen records; they are checked as part of the rubric that holds them.
+
+A rubric is data.  Nothing in it is ever evaluated, imported or executed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+import attrs
+
+from . import _checks as c
+from .errors import Problem, RubricError
+from .model import Measure, Severity, SubjectKind, Text
+
+__all__ = [
+    "ALGORITHM",
+    "AppliesTo",
+    "Condition",
+    "Criterion",
+    "CriterionBelow",
+    "Gate",
+    "IncidentCondition",
+    "Missing",
+    "Penalties",
+    "Pillar",
+    "PillarBelow",
+    "Policy",
+    "Rubric",
+    "Source",
+    "Tier",
+    "rubric_problems",
+]
+
+#: The algorithm this library implements (STANDARD, "algorithm 1").
+ALGORITHM = 1
+
+_text = c.instance(Text, "a text {vi, en}")
+_unit = c.number(0, 1)
+_positive = c.number(0, low_open=True)
+_positive_int = c.number(0, low_open=True, integer=True)
+_threshold = c.number(0, 100)
+_optional_threshold = c.optional(_threshold)
+
+
+@attrs.frozen
+class Penalties:
+    """Share of a criterion's score that one incident of each severity takes."""
+
+    minor: float = c.checked(_unit)
+    moderate: float = c.checked(_unit)
+    serious: float = c.checked(_unit)
+    critical: float = c.checked(_unit)
+
+    def __getitem__(self, severity: Severity | str) -> float:
+        value: float = getattr(self, Severity(severity).value)
+        return value
+
+
+@attrs.frozen
+class Policy:
+    """Rubric-wide settings; every field has the default of STANDARD §1.4."""
+
+    disputed_weight: float = c.checked(_unit, default=0.5)
+    """Weight of a disputed record relative to an active one."""
+    max_age_days: int = c.checked(_positive_int, default=1825)
+    """Records older than this are excluded (``too-old``) unless the
+    criterion sets its own limit."""
+    max_reasons: int = c.checked(c.number(0, integer=True), default=4)
+    """How many criterion reasons an assessment lists at most."""
+    penalties: Penalties = c.checked(
+        c.instance(Penalties, "a penalties map"),
+        factory=lambda: Penalties(minor=0.1, moderate=0.25, serious=0.5, critical=1.0),
+    )
+    certificate_validity_days: int = c.checked(_positive_int, default=365)
+
+
+@attrs.frozen
+class Source:
+    """Who can establish a fact, and how far it is believed (0 < r ≤ 1)."""
+
+    id: str = c.checked(c.identifier)
+    title: Text = c.checked(_text)
+    reliability: float = c.checked(c.number(0, 1, low_open=True))
+
+
+@attrs.frozen
+class Pillar:
+    """A group of criteria with a relative weight."""
+
+    id: str = c.checked(c.identifier)
+    title: Text = c.checked(_text)
+    weight: float = c.checked(_positive)
+
+
+@attrs.frozen
+class AppliesTo:
+    """Which subjects a criterion applies to (STANDARD §4.1)."""
+
+    kinds: tuple[SubjectKind, ...] | None = c.checked(
+        c.optional(c.each(c.member(SubjectKind), non_empty=True)), default=None, converter=c.as_tuple
+    )
+    categories: tuple[str, ...] | None = c.checked(
+        c.optional(c.each(c.slug, non_empty=True)), default=None, converter=c.as_tuple
+    )
+
+
+@attrs.frozen
+class Criterion:
+    """One clause of the code of conduct and how it is measured."""
+
+    id: str = c.checked(c.identifier)
+    pillar: str = c.checked(c.identifier)
+    title: Text = c.checked(_text)
+    weight: float = c.checked(_positive)
+    """Relative to the other criteria of the same pillar."""
+    measure: Measure = c.checked(c.member(Measure), converter=c.to_enum(Measure))
+    description: Text | None = c.checked(c.optional(_text), default=None)
+    """Optional: the rubrics of the standard's vectors leave it out."""
+    half_life_days: float | None = c.checked(c.optional(_positive), default=None)
+    max_age_days: int | None = c.checked(c.optional(_positive_int), default=None)
+    accepted_sources: tuple[str, ...] | None = c.checked(
+        c.optional(c.each(c.string(), non_empty=True)), default=None, converter=c.as_tuple
+    )
+    """Source ids whose records count; ``None`` accepts every source."""
+    applies_to: AppliesTo | None = c.checked(c.optional(c.instance(AppliesTo, "an applies_to object")), default=None)
+    prior: float | None = c.checked(c.optional(_unit), default=None)
+    """Proportion and attestation: the score with no evidence."""
+    prior_weight: float | None = c.checked(c.optional(_positive), default=None)
+    """Proportion: how many observations the prior is worth."""
+    penalties: Penalties | None = c.checked(c.optional(c.instance(Penalties, "a penalties map")), default=None)
+    """Incidents: overrides the policy's penalties."""
+
+
+@attrs.frozen
+class IncidentCondition:
+    """Triggers on a recent, active incident of at least some severity."""
+
+    type: ClassVar[str] = "incident"
+    min_severity: Severity = c.checked(c.member(Severity), converter=c.to_enum(Severity))
+    within_days: int = c.checked(c.number(0, integer=True))
+    criteria: tuple[str, ...] = c.checked(c.each(c.string()), default=(), converter=c.as_tuple)
+    """Incidents criteria to look at; empty means every one."""
+
+
+@attrs.frozen
+class CriterionBelow:
+    """Triggers when a criterion's reported score is below a threshold."""
+
+    type: ClassVar[str] = "criterion-below"
+    criterion: str = c.checked(c.string())
+    below: float = c.checked(_threshold)
+
+
+@attrs.frozen
+class PillarBelow:
+    """Triggers when a pillar's reported score is below a threshold."""
+
+    type: ClassVar[str] = "pillar-below"
+    pillar: str = c.checked(c.string())
+    below: float = c.checked(_threshold)
+
+
+@attrs.frozen
+class Missing:
+    """Triggers when a criterion has no used evidence."""
+
+    type: ClassVar[str] = "missing"
+    criterion: str = c.checked(c.string())
+
+
+#: A gate's ``when``: a tagged union on ``when.type`` (STANDARD §5).
+Condition = IncidentCondition | CriterionBelow | PillarBelow | Missing
+CONDITION_TYPES: dict[str, type[Condition]] = {
+    cls.type: cls for cls in (IncidentCondition, CriterionBelow, PillarBelow, Missing)
+}
+
+
+@attrs.frozen
+class Gate:
+    """A condition that caps the score or disqualifies, whatever the sum says."""
+
+    id: str = c.checked(c.identifier)
+    title: Text = c.checked(_text)
+    when: Condition = c.checked(
+        c.instance((IncidentCondition, CriterionBelow, PillarBelow, Missing), "a condition")  # type: ignore[arg-type]
+    )
+    cap: float | None = c.checked(_optional_threshold, default=None)
+    """The final score is at most this when the gate triggers."""
+    disqualify: bool = c.checked(c.boolean, default=False)
+    """When the gate triggers, the subject gets the last tier."""
+
+
+@attrs.frozen
+class Tier:
+    """A rating level and what it takes; tiers are listed best first."""
+
+    id: str = c.checked(c.identifier)
+    title: Text = c.checked(_text)
+    min_score: float = c.checked(_threshold)
+    min_pillar_score: float | None = c.checked(_optional_threshold, default=None)
+    """Every applicable pillar's reported score must reach this."""
+    min_coverage: float | None = c.checked(_optional_threshold, default=None)
+    certified: bool = c.checked(c.boolean, default=False)
+
+
+@attrs.frozen
+class Rubric:
+    """A complete, valid rubric (STANDARD §1.4).
+
+    Building one checks every rule and raises :class:`~kol_trust.RubricError`
+    listing every problem.  Equal rubrics compare equal; the engine keeps its
+    derived numbers (shares, look-ups, digest) in a private per-rubric cache.
+    """
+
+    id: str = c.checked(c.identifier)
+    version: str = c.checked(c.version)
+    algorithm: int = c.checked(c.number(integer=True))
+    title: Text = c.checked(_text)
+    effective_from: dt.date = c.checked(c.a_date)
+    """The version is in force from this day on."""
+    sources: tuple[Source, ...] = c.checked(c.each(c.instance(Source, "a Source")), converter=c.as_tuple)
+    pillars: tuple[Pillar, ...] = c.checked(
+        c.each(c.instance(Pillar, "a Pillar"), non_empty=True), converter=c.as_tuple
+    )
+    criteria: tuple[Criterion, ...] = c.checked(
+        c.each(c.instance(Criterion, "a Criterion"), non_empty=True), converter=c.as_tuple
+    )
+    gates: tuple[Gate, ...] = c.checked(c.each(c.instance(Gate, "a Gate")), converter=c.as_tuple)
+    tiers: tuple[Tier, ...] = c.checked(c.each(c.instance(Tier, "a Tier"), non_empty=True), converter=c.as_tuple)
+    policy: Policy = c.checked(c.instance(Policy, "a policy object"), factory=Policy)
+    _cache: dict[str, Any] = attrs.field(init=False, factory=dict, eq=False, repr=False, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        problems = list(rubric_problems(self))
+        if problems:
+            raise RubricError(f"rubric {self.id!r} {self.version!r}"[:120], problems)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """``(id, version)``."""
+        return (self.id, self.version)
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        """The criterion with this id (``KeyError`` when there is none)."""
+        for cr in self.criteria:
+            if cr.id == criterion_id:
+                return cr
+        raise KeyError(criterion_id)
+
+    def pillar(self, pillar_id: str) -> Pillar:
+        """The pillar with this id (``KeyError`` when there is none)."""
+        for p in self.pillars:
+            if p.id == pillar_id:
+                return p
+        raise KeyError(pillar_id)
+
+    def tier(self, tier_id: str) -> Tier:
+        """The tier with this id (``KeyError`` when there is none)."""
+        for t in self.tiers:
+            if t.id == tier_id:
+                return t
+        raise KeyError(tier_id)
+
+
+# -- validation ---------------------------------------------------------------
+
+_MEASURE_FIELDS: dict[Measure, frozenset[str]] = {
+    Measure.PROPORTION: frozenset({"prior", "prior_weight"}),
+    Measure.ATTESTATION: frozenset({"prior"}),
+    Measure.INCIDENTS: frozenset({"penalties"}),
+}
+_REQUIRED_FIELDS: dict[Measure, tuple[str, ...]] = {
+    Measure.PROPORTION: ("prior", "prior_weight"),
+    Measure.ATTESTATION: ("prior",),
+    Measure.INCIDENTS: (),
+}
+
+
+def _walk(obj: Any, path: str) -> Iterator[Problem]:
+    """Field checks of *obj* and of every record nested in it."""
+    yield from c.problems_of(obj, path)
+    for a in attrs.fields(type(obj)):
+        value = getattr(obj, a.name)
+        if isinstance(value, tuple):
+            for i, item in enumerate(value):
+                if attrs.has(type(item)):
+                    yield from _walk(item, f"{path}.{a.name}[{i}]")
+        elif attrs.has(type(value)) and a.init:
+            yield from _walk(value, f"{path}.{a.name}")
+
+
+def _unique_ids(items: tuple[Any, ...], path: str) -> Iterator[Problem]:
+    counts = Counter(getattr(x, "id", None) for x in items)
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        ident = getattr(item, "id", None)
+        if isinstance(ident, str) and counts[ident] > 1 and ident in seen:
+            yield Problem(f"{path}[{i}].id", f"duplicate id {ident!r}")
+        seen.add(ident)  # type: ignore[arg-type]
+
+
+def _penalties_order(p: Any, path: str) -> Iterator[Problem]:
+    if not isinstance(p, Penalties):
+        return
+    values = [p.minor, p.moderate, p.serious, p.critical]
+    if all(c.is_number(v) for v in values) and any(a > b for a, b in itertools.pairwise(values)):
+        yield Problem(path, "penalties must not decrease from minor to critical")
+
+
+def rubric_problems(rubric: Rubric) -> Iterator[Problem]:
+    """Every problem of *rubric* by STANDARD §1.4, each with its JSON path.
+
+    Built rubrics have none: :class:`Rubric` raises when this yields.
+    """
+    yield from _walk(rubric, "$")
+    if c.is_integer(rubric.algorithm) and rubric.algorithm != ALGORITHM:
+        yield Problem(
+            "$.algorithm",
+            f"must be {ALGORITHM} (this library implements algorithm {ALGORITHM}), got {rubric.algorithm}",
+        )
+
+    for name in ("sources", "pillars", "criteria", "gates", "tiers"):
+        items = getattr(rubric, name)
+        if isinstance(items, tuple):
+            yield from _unique_ids(items, f"$.{name}")
+
+    if isinstance(rubric.policy, Policy):
+        yield from _penalties_order(rubric.policy.penalties, "$.policy.penalties")
+
+    sources = {s.id for s in rubric.sources if isinstance(s, Source)}
+    pillars = {p.id for p in rubric.pillars if isinstance(p, Pillar)}
+    criteria = [cr for cr in rubric.criteria if isinstance(cr, Criterion)]
+    measures = {cr.id: cr.measure for cr in criteria}
+    used_pillars = set()
+
+    for i, cr in enumerate(rubric.criteria):
+        if not isinstance(cr, Criterion):
+            continue
+        path = f"$.criteria[{i}]"
+        used_pillars.add(cr.pillar)
+        if cr.pillar not in pillars:
+            yield Problem(f"{path}.pillar", f"unknown pillar {cr.pillar!r}")
+        if isinstance(cr.measure, Measure):
+            allowed = _MEASURE_FIELDS[cr.measure]
+            for fname in ("prior", "prior_weight", "penalties"):
+                if getattr(cr, fname) is not None and fname not in allowed:
+                    yield Problem(f"{path}.{fname}", f"does not belong to a {cr.measure.value} criterion")
+            for fname in _REQUIRED_FIELDS[cr.measure]:
+                if getattr(cr, fname) is None:
+                    yield Problem(f"{path}.{fname}", f"is required by a {cr.measure.value} criterion")
+        if cr.penalties is not None:
+            yield from _penalties_order(cr.penalties, f"{path}.penalties")
+        if isinstance(cr.accepted_sources, tuple):
+            for j, sid in enumerate(cr.accepted_sources):
+                if isinstance(sid, str) and sid not in sources:
+                    yield Problem(f"{path}.accepted_sources[{j}]", f"unknown source {sid!r}")
+        if isinstance(cr.applies_to, AppliesTo) and cr.applies_to.kinds is None and cr.applies_to.categories is None:
+            yield Problem(f"{path}.applies_to", "must name kinds, categories or both")
+
+    for i, p in enumerate(rubric.pillars):
+        if isinstance(p, Pillar) and p.id not in used_pillars:
+            yield Problem(f"$.pillars[{i}]", f"pillar {p.id!r} has no criterion")
+
+    if criteria and all(cr.applies_to is not None for cr in criteria):
+        yield Problem("$.criteria", "at least one criterion must have no applies_to (apply to every subject)")
+
+    for i, g in enumerate(rubric.gates):
+        if not isinstance(g, Gate):
+            continue
+        yield from _gate_problems(g, f"$.gates[{i}]", measures, pillars)
+
+    tiers = [t for t in rubric.tiers if isinstance(t, Tier)]
+    for i in range(1, len(tiers)):
+        a, b = tiers[i - 1].min_score, tiers[i].min_score
+        if c.is_number(a) and c.is_number(b) and b > a:
+            yield Problem(
+                f"$.tiers[{i}].min_score",
+                f"must not be above the previous tier's ({b:g} > {a:g}); tiers are listed best first",
+            )
+    if tiers and len(tiers) == len(rubric.tiers):
+        last, path = tiers[-1], f"$.tiers[{len(tiers) - 1}]"
+        if last.min_score != 0:
+            yield Problem(f"{path}.min_score", "the last tier must have min_score 0")
+        for fname in ("min_pillar_score", "min_coverage"):
+            if getattr(last, fname) is not None:
+                yield Problem(f"{path}.{fname}", "the last tier must have no condition but min_score 0")
+        if last.certified is True:
+            yield Problem(f"{path}.certified", "the last tier must not be certified")
+
+
+def _gate_problems(g: Gate, path: str, measures: dict[str, Measure], pillars: set[str]) -> Iterator[Problem]:
+    when = g.when
+    if g.cap is None and g.disqualify is not True:
+        yield Problem(path, "a gate needs an effect: a cap, or disqualify = true")
+    if isinstance(when, IncidentCondition):
+        if isinstance(when.criteria, tuple):
+            for j, cid in enumerate(when.criteria):
+                if not isinstance(cid, str):
+                    continue
+                if cid not in measures:
+                    yield Problem(f"{path}.when.criteria[{j}]", f"unknown criterion {cid!r}")
+                elif measures[cid] is not Measure.INCIDENTS:
+                    yield Problem(f"{path}.when.criteria[{j}]", f"criterion {cid!r} is not an incidents criterion")
+    elif isinstance(when, CriterionBelow):
+        if isinstance(when.criterion, str) and when.criterion not in measures:
+            yield Problem(f"{path}.when.criterion", f"unknown criterion {when.criterion!r}")
+    elif isinstance(when, PillarBelow):
+        if isinstance(when.pillar, str) and when.pillar not in pillars:
+            yield Problem(f"{path}.when.pillar", f"unknown pillar {when.pillar!r}")
+    elif isinstance(when, Missing) and isinstance(when.criterion, str):
+        if when.criterion not in measures:
+            yield Problem(f"{path}.when.criterion", f"unknown criterion {when.criterion!r}")
+        elif measures[when.criterion] is Measure.INCIDENTS:
+            yield Problem(
+                f"{path}.when.criterion",
+                f"criterion {when.criterion!r} is an incidents criterion; a missing gate needs a proportion or attestation criterion",
+            )
