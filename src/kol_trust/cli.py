@@ -1,0 +1,233 @@
+"""The ``kol-trust`` command: a thin shell over the library.
+
+Exit codes: 0 success; 2 bad input (a message on stderr, no traceback);
+1 anything else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.resources
+import json
+import re
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO, TypeVar
+
+from . import __version__
+from .assessment import Assessment
+from .cases import rubric_for
+from .engine import assess
+from .errors import KolTrustError, RubricNotFoundError, ValidationError
+from .model import Case
+from .registry import load_rubric
+from .rubric import Rubric
+from .wire import from_json, to_dict, to_json
+
+__all__ = ["main"]
+
+_VERSION = re.compile(r"\d+\.\d+\.\d+")
+T = TypeVar("T")
+
+
+class InputError(Exception):
+    """Bad input from the user: reported in one paragraph, exit code 2."""
+
+
+# -- input ---------------------------------------------------------------------------
+
+
+def _read(path: str) -> bytes:
+    if path == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, not a file") from None
+    except OSError as e:
+        raise InputError(f"{path}: cannot read ({e.strerror})") from None
+
+
+def _date(text: str) -> dt.date:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a calendar date") from None
+
+
+def _load(path: str, cls: type[T]) -> T:
+    """Read and parse a document, naming the file in any error."""
+    try:
+        return from_json(_read(path), cls)
+    except ValidationError as e:
+        raise InputError(f"{'standard input' if path == '-' else path}: {e}") from None
+
+
+def _rubric(spec: str | None, case: Case) -> Rubric:
+    """``--rubric``: a built-in version, or a rubric file; else the case's own."""
+    if spec is None:
+        return rubric_for(case)
+    if _VERSION.fullmatch(spec) and not Path(spec).is_file():
+        return load_rubric(spec)
+    return _load(spec, Rubric)
+
+
+# -- output --------------------------------------------------------------------------
+
+
+def _table(rows: Sequence[Sequence[str]], out: TextIO, *, indent: str = "") -> None:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        cells = [cell.ljust(w) for cell, w in zip(row, widths, strict=True)]
+        out.write(indent + "  ".join(cells).rstrip() + "\n")
+
+
+def _num(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
+
+
+def print_assessment(a: Assessment, case: Case, rubric: Rubric, lang: str, out: TextIO) -> None:
+    """The readable report of one assessment."""
+    subject = case.subject
+    tier = rubric.tier(a.tier)
+    out.write(f"{subject.name} ({subject.id}, {subject.kind.value}) as of {a.as_of.isoformat()}\n")
+    out.write(f"Rubric {a.rubric.id} {a.rubric.version}  {a.rubric.digest}\n\n")
+    _table(
+        [
+            ["Score", f"{a.score:.1f} / 100"],
+            ["Tier", f"{a.tier}: {tier.title(lang)}"],
+            ["Certified", "yes" if a.certified else "no"],
+            ["Coverage", f"{a.coverage:.1f} %"],
+        ],
+        out,
+    )
+    out.write("\nPillars\n")
+    _table([[p.id, _num(p.score), rubric.pillar(p.id).title(lang)] for p in a.pillars], out, indent="  ")
+    out.write("\nGates triggered\n")
+    if a.gates:
+        gate_titles = {g.id: g.title(lang) for g in rubric.gates}
+        rows = []
+        for g in a.gates:
+            effects = ([f"cap {g.cap:g}"] if g.cap is not None else []) + (["disqualifies"] if g.disqualify else [])
+            rows.append([g.id, ", ".join(effects), gate_titles[g.id]])
+        _table(rows, out, indent="  ")
+    else:
+        out.write("  none\n")
+    out.write("\nTop reasons\n")
+    reasons = [r for r in a.reasons if r.loss is not None]
+    if reasons:
+        _table(
+            [[r.code, f"-{r.loss:.1f}", r.cause.value, rubric.criterion(r.code).title(lang)] for r in reasons],
+            out,
+            indent="  ",
+        )
+    else:
+        out.write("  none: nothing costs points\n")
+    used = sum(len(c.evidence) for c in a.criteria)
+    out.write(f"\nEvidence: {used} used, {len(a.excluded)} excluded")
+    if a.excluded:
+        counts = Counter(x.reason.value for x in a.excluded)
+        out.write(" (" + ", ".join(f"{reason} {n}" for reason, n in sorted(counts.items())) + ")")
+    out.write(f"\nFingerprint {a.fingerprint}\n")
+
+
+# -- commands ------------------------------------------------------------------------
+
+
+def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
+    case = _load(args.case, Case)
+    if args.as_of is not None:
+        case = Case(subject=case.subject, evidence=case.evidence, as_of=args.as_of, rubric=case.rubric)
+    rubric = _rubric(args.rubric, case)
+    assessment = assess(case.subject, case.evidence, rubric=rubric, as_of=case.as_of)
+    if args.format == "json":
+        out.write(to_json(assessment, indent=2) + "\n")
+    else:
+        print_assessment(assessment, case, rubric, args.lang, out)
+    return 0
+
+
+def example_cases() -> list[tuple[str, Case]]:
+    """The bundled example cases, by file stem."""
+    folder = importlib.resources.files("kol_trust") / "examples"
+    entries = sorted((e for e in folder.iterdir() if e.name.endswith(".json")), key=lambda e: e.name)
+    return [(e.name.removesuffix(".json"), from_json(e.read_bytes(), Case)) for e in entries]
+
+
+def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
+    results = []
+    for _, case in example_cases():
+        rubric = rubric_for(case)
+        results.append((case, rubric, assess(case.subject, case.evidence, rubric=rubric, as_of=case.as_of)))
+    if args.format == "json":
+        out.write(json.dumps([to_dict(a) for _, _, a in results], ensure_ascii=False, indent=2) + "\n")
+        return 0
+    first = results[0][2]
+    out.write(f"KOL Trust Standard: rubric {first.rubric.id} {first.rubric.version}, bundled example cases\n\n")
+    rows = [["subject", "kind", "score", "tier", "certified", "coverage", "gates"]]
+    for case, _, a in results:
+        rows.append(
+            [
+                f"{case.subject.name} ({case.subject.id})",
+                case.subject.kind.value,
+                f"{a.score:.1f}",
+                a.tier,
+                "yes" if a.certified else "no",
+                f"{a.coverage:.1f}",
+                ", ".join(g.id for g in a.gates) or "—",
+            ]
+        )
+    _table(rows, out)
+    out.write("\nSee one in detail: kol-trust assess CASE.json (the cases are in kol_trust/examples/)\n")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kol-trust",
+        description="Score influencers (KOLs and KOCs) by the KOL Trust Standard, algorithm 1.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = commands.add_parser("assess", help="assess one case", description="Assess one case document.")
+    p.add_argument("case", metavar="CASE.json", help="the case document; - reads standard input")
+    p.add_argument("--rubric", metavar="VERSION|FILE", help="a built-in version such as 1.0.0, or a rubric file")
+    p.add_argument("--as-of", type=_date, metavar="DATE", help="assess on this day instead of the case's as_of")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--lang", choices=("vi", "en"), default="en", help="language of titles (default: en)")
+    p.set_defaults(run=_cmd_assess)
+
+    p = commands.add_parser("demo", help="assess the bundled example cases", description="Assess bundled examples.")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(run=_cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = _parser().parse_args(argv)
+    out = sys.stdout
+    try:
+        code: int = args.run(args, out)
+        return code
+    except (InputError, KolTrustError) as e:
+        prefix = "" if isinstance(e, InputError | RubricNotFoundError) else f"{type(e).__name__}: "
+        sys.stderr.write(f"kol-trust: {prefix}{e}\n")
+        return 2
+    except BrokenPipeError:
+        return 1
+    except Exception as e:
+        sys.stderr.write(f"kol-trust: internal error: {type(e).__name__}: {e}\n")
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,234 @@
+"""The engine on hand-written cases, checked against the standard's arithmetic."""
+
+from __future__ import annotations
+
+import builtins
+import datetime as dt
+import math
+from typing import Any
+
+import attrs
+import pytest
+
+import kol_trust as kt
+from conftest import SPEC
+
+AS_OF = dt.date(2026, 6, 30)
+TINY = kt.from_json((SPEC / "rubrics" / "tiny-0.1.0.json").read_bytes(), kt.Rubric)
+KOL = kt.Subject(id="s1", name="S", kind="kol")
+
+
+def record(id: str, criterion: str, source: str = "a", observed_at: str = "2026-06-01", **kw: Any) -> kt.Evidence:
+    return kt.Evidence(
+        id=id, subject_id="s1", criterion=criterion, source=source, observed_at=dt.date.fromisoformat(observed_at), **kw
+    )
+
+
+def run(*records: kt.Evidence, subject: kt.Subject = KOL, as_of: dt.date = AS_OF) -> kt.Assessment:
+    return kt.assess(subject, records, rubric=TINY, as_of=as_of)
+
+
+# -- round1 (STANDARD §2) ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("x", "want"),
+    [
+        (81.25, 81.3),  # half-up, not half-even
+        (81.35, 81.4),  # 81.35 is 81.3499999… in binary; the 3-decimal step removes the noise
+        (44.999999999999996, 45.0),
+        (0.04999, 0.1),  # two steps: 0.04999 → 0.050 → 0.1
+        (0.0449, 0.0),  # 0.0449 → 0.045 → 0.0
+        (12.3449, 12.3),  # 12.3449 → 12.345 → 12.3
+        (100.0, 100.0),
+        (-0.0, 0.0),
+    ],
+)
+def test_round1(x: float, want: float) -> None:
+    got = kt.round1(x)
+
+    assert got == want
+    assert math.copysign(1, got) == 1  # never -0.0 in a document
+
+
+# -- the three measures ------------------------------------------------------------------
+
+
+def test_proportion_is_a_credibility_weighted_mean_with_a_prior() -> None:
+    a = run(record("r1", "C1", source="b", value=0.9, sample_size=10))
+
+    # (w·n·v + k·p) / (w·n + k) with w = 0.5 (source b), k = 2, p = 0.5
+    c1 = (0.5 * 10 * 0.9 + 2 * 0.5) / (0.5 * 10 + 2)
+    assert a.criterion("C1").score == kt.round1(100 * c1) == 78.6
+    assert a.criterion("C1").evidence == ("r1",)
+
+
+def test_disputed_records_count_at_the_disputed_weight() -> None:
+    a = run(record("r1", "C1", value=0.0, sample_size=4, status="disputed"))
+
+    w = 1.0 * 0.25  # reliability × disputed_weight of the tiny rubric
+    assert a.criterion("C1").score == kt.round1(100 * (w * 4 * 0.0 + 2 * 0.5) / (w * 4 + 2))
+
+
+def test_incidents_decay_with_their_half_life() -> None:
+    a = run(record("r1", "C2", observed_at="2026-04-21", severity="serious"))  # 70 days before as_of
+
+    c2 = 1 - 0.5 ** (70 / 100) * 0.6
+    assert a.criterion("C2").score == kt.round1(100 * c2)
+    assert a.criterion("C2").assessed
+
+
+def test_incidents_floor_at_zero() -> None:
+    a = run(*(record(f"r{i}", "C2", severity="critical") for i in range(3)))
+
+    assert a.criterion("C2").score == 0.0
+
+
+def test_attestation_uses_only_the_latest_day() -> None:
+    a = run(
+        record("old", "C3", observed_at="2026-06-10", value=0.0),
+        record("new-a", "C3", observed_at="2026-06-20", value=1.0),
+        record("new-b", "C3", source="b", observed_at="2026-06-20", value=0.0),
+    )
+
+    mean = (1.0 * 1.0 + 0.5 * 0.0) / (1.0 + 0.5)
+    z = 1.0  # the best weight among the latest records
+    assert a.criterion("C3").score == kt.round1(100 * (z * mean + (1 - z) * 0.2))
+    assert a.criterion("C3").evidence == ("new-a", "new-b", "old")
+
+
+def test_attestation_with_zero_weight_keeps_the_prior() -> None:
+    rubric = attrs.evolve(TINY, policy=attrs.evolve(TINY.policy, disputed_weight=0.0))
+
+    a = kt.assess(KOL, [record("r1", "C3", value=1.0, status="disputed")], rubric=rubric, as_of=AS_OF)
+
+    assert a.criterion("C3").score == 20.0
+    assert a.criterion("C3").assessed
+
+
+# -- shares, applicability, coverage, gates, tiers ---------------------------------------
+
+
+def test_overall_score_is_the_share_weighted_sum() -> None:
+    a = run(record("r1", "C1", value=1.0, sample_size=2), record("r3", "C3", observed_at="2026-06-29", value=1.0))
+
+    # p1 has 3/4 of the weight: C1 2/3 of it, C2 1/3; p2 has 1/4, all C3 (C4 is for KOCs).
+    c1 = (2 * 1.0 + 2 * 0.5) / (2 + 2)
+    s = 100 * (0.75 * (2 / 3) * c1 + 0.75 * (1 / 3) * 1.0 + 0.25 * 1.0)
+    assert a.raw_score == pytest.approx(s, abs=1e-12)
+    assert a.criterion("C4").applicable is False and a.criterion("C4").score is None
+    assert a.coverage == 100.0
+
+
+def test_koc_criterion_applies_to_kocs_only() -> None:
+    koc = attrs.evolve(KOL, kind=kt.SubjectKind.KOC)
+
+    a = run(record("r4", "C4", value=0.0), subject=koc)
+
+    assert a.criterion("C4").applicable and a.criterion("C4").assessed
+    # p2 is now shared by C3 (prior 0.2, no evidence) and C4
+    assert a.pillar("p2").score == kt.round1(100 * (0.5 * 0.2 + 0.5 * (1 * 0 + 1 * 1) / (1 + 1)))
+
+
+def test_not_applicable_records_are_excluded() -> None:
+    a = run(record("r4", "C4", value=1.0))
+
+    assert [(x.evidence_id, x.reason) for x in a.excluded] == [("r4", kt.ExclusionReason.NOT_APPLICABLE)]
+
+
+def test_pillar_gate_caps_the_raw_score() -> None:
+    a = run(
+        record("r1", "C1", value=1.0, sample_size=1000),
+        record("r3", "C3", observed_at="2026-06-29", value=0.35),  # p2 at 35 < 40
+    )
+
+    c1 = (1000 * 1.0 + 2 * 0.5) / (1000 + 2)
+    uncapped = 100 * (0.75 * (2 / 3) * c1 + 0.75 * (1 / 3) * 1.0 + 0.25 * 0.35)
+    assert uncapped > 75.0
+    assert [g.id for g in a.gates] == ["GP"]
+    assert a.raw_score == 75.0
+    assert a.score == 75.0
+
+
+def test_disputed_incidents_never_trigger_gates() -> None:
+    a = run(record("r1", "C2", observed_at="2026-06-20", severity="critical", status="disputed"))
+
+    assert "GI" not in [g.id for g in a.gates]
+    assert a.criterion("C2").score < 100
+
+
+def test_active_incident_within_the_window_disqualifies() -> None:
+    a = run(record("r1", "C2", observed_at="2026-06-20", severity="moderate"))
+
+    assert "GI" in [g.id for g in a.gates]
+    assert a.tier == TINY.tiers[-1].id
+    assert not a.certified
+    assert [r.code for r in a.reasons if r.cause is kt.Cause.GATE] == [g.id for g in a.gates]
+
+
+def test_reasons_are_limited_to_max_reasons_after_the_gates() -> None:
+    a = run()
+
+    criterion_reasons = [r for r in a.reasons if r.cause is not kt.Cause.GATE]
+    assert len(criterion_reasons) <= TINY.policy.max_reasons
+    losses = [r.loss for r in criterion_reasons]
+    assert losses == sorted(losses, reverse=True)  # type: ignore[type-var]
+
+
+# -- duplicates and conflicts ------------------------------------------------------------
+
+
+def test_exact_duplicates_count_once() -> None:
+    r = record("r1", "C1", value=1.0)
+    twin = kt.from_dict({**kt.to_dict(r), "value": 1, "summary": None}, kt.Evidence)  # same content, other spelling
+
+    a = run(r, twin)
+    b = run(r)
+
+    assert a.criterion("C1") == b.criterion("C1")
+    assert [(x.evidence_id, x.reason) for x in a.excluded] == [("r1", kt.ExclusionReason.DUPLICATE)]
+    assert a.fingerprint == b.fingerprint
+
+
+def test_conflicting_duplicates_are_rejected() -> None:
+    with pytest.raises(kt.EvidenceConflictError, match="'r1'.*value") as info:
+        run(record("r1", "C1", value=1.0), record("r1", "C1", value=0.5))
+
+    assert info.value.evidence_id == "r1"
+    assert info.value.fields == ("value",)
+
+
+# -- purity and arguments ----------------------------------------------------------------
+
+
+def test_the_engine_does_no_io(monkeypatch: pytest.MonkeyPatch) -> None:
+    kt.compile_rubric(TINY)  # the rubric is data the caller already has
+
+    def forbidden(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the engine must not do I/O")
+
+    monkeypatch.setattr(builtins, "open", forbidden)
+    a = run(record("r1", "C1", value=1.0))
+
+    assert a.criterion("C1").assessed
+
+
+def test_derived_numbers_are_computed_once_per_rubric() -> None:
+    assert kt.compile_rubric(TINY) is kt.compile_rubric(TINY)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"subject": {"id": "s1"}},
+        {"rubric": "1.0.0"},
+        {"as_of": "2026-06-30"},
+        {"as_of": dt.datetime(2026, 6, 30, 12, 0)},
+        {"evidence": [{"id": "x"}]},
+    ],
+)
+def test_wrong_argument_types(kwargs: dict[str, Any]) -> None:
+    args: dict[str, Any] = {"subject": KOL, "evidence": [], "rubric": TINY, "as_of": AS_OF, **kwargs}
+
+    with pytest.raises(TypeError):
+        kt.assess(args["subject"], args["evidence"], rubric=args["rubric"], as_of=args["as_of"])
