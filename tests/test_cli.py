@@ -225,7 +225,7 @@ def test_demo_cases_are_what_the_issue_asks_for(capsys: pytest.CaptureFixture[st
 
     assert code == 0
     results = {doc["subject_id"]: doc for doc in json.loads(out)}
-    cases = dict((case.subject.id, case) for _, case in example_cases())
+    cases = {case.subject.id: case for _, case in example_cases()}
     assert any(doc["tier"] == "high-trust" for doc in results.values())
     assert any(doc["gates"] and any(g["disqualify"] for g in doc["gates"]) for doc in results.values())
     kocs = [results[sid] for sid, case in cases.items() if case.subject.kind is kt.SubjectKind.KOC]

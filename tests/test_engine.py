@@ -191,7 +191,7 @@ def test_exact_duplicates_count_once() -> None:
 
 
 def test_conflicting_duplicates_are_rejected() -> None:
-    with pytest.raises(kt.EvidenceConflictError, match="'r1'.*value") as info:
+    with pytest.raises(kt.EvidenceConflictError, match=r"'r1'.*value") as info:
         run(record("r1", "C1", value=1.0), record("r1", "C1", value=0.5))
 
     assert info.value.evidence_id == "r1"
