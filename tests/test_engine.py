@@ -9,9 +9,12 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import kol_trust as kt
 from conftest import SPEC
+from kol_trust.engine import round1_reference
 
 AS_OF = dt.date(2026, 6, 30)
 TINY = kt.from_json((SPEC / "rubrics" / "tiny-0.1.0.json").read_bytes(), kt.Rubric)
@@ -232,3 +235,15 @@ def test_wrong_argument_types(kwargs: dict[str, Any]) -> None:
 
     with pytest.raises(TypeError):
         kt.assess(args["subject"], args["evidence"], rubric=args["rubric"], as_of=args["as_of"])
+
+
+@given(
+    st.one_of(
+        st.floats(min_value=-1000, max_value=1000, allow_nan=False),
+        st.integers(-1_000_000, 1_000_000).map(lambda n: n / 1000),  # exact ties at the 3rd decimal
+        st.integers(-100_000, 100_000).map(lambda n: n / 1000 + 0.00005),  # ties at the 4th
+        st.integers(-10_000, 10_000).map(lambda n: n / 200),  # .xx5 ties at the 2nd
+    )
+)
+def test_round1_agrees_with_the_decimal_reference(x: float) -> None:
+    assert kt.round1(x) == round1_reference(x)
