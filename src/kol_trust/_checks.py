@@ -47,6 +47,8 @@ def describe(value: Any) -> str:
     """A short, safe rendering of a bad value for an error message."""
     if isinstance(value, str):
         return repr(value if len(value) <= 40 else value[:37] + "...")
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
+        return f"an integer of {value.bit_length()} bits"  # repr() refuses past 4300 digits
     if value is None or isinstance(value, bool | int | float):
         text = repr(value)
         return text if len(text) <= 40 else text[:37] + "..."
@@ -126,12 +128,10 @@ def number(
             yield "", f"expected a number, got {describe(value)}"
         elif isinstance(value, float) and not math.isfinite(value):
             yield "", f"expected a finite number, got {describe(value)}"
-        elif (
-            (low is not None and (value <= low if low_open else value < low))
-            or (high is not None and value > high)
-            or (integer and abs(value) > MAX_SAFE_INTEGER)
-        ):
+        elif (low is not None and (value <= low if low_open else value < low)) or (high is not None and value > high):
             yield "", f"{describe(value)} is out of range: must be {rng}"
+        elif integer and abs(value) > MAX_SAFE_INTEGER:
+            yield "", f"{describe(value)} is too large: integers are exchanged up to 2^53 - 1 = {MAX_SAFE_INTEGER}"
 
     return run
 

@@ -141,25 +141,37 @@ class CompiledRubric:
         for c in self.criteria:
             if applicable[c.index]:
                 pillar_applicable[c.pillar] = True
-        total_w = _fsum(p.weight for p, ok in zip(rubric.pillars, pillar_applicable, strict=True) if ok)
-        inner = [
-            _fsum(
-                rc.weight
-                for rc, c in zip(rubric.criteria, self.criteria, strict=True)
-                if c.pillar == j and applicable[c.index]
+        pillar_share = dict(
+            zip(
+                (j for j in range(n_pillars) if pillar_applicable[j]),
+                _proportions([p.weight for p, ok in zip(rubric.pillars, pillar_applicable, strict=True) if ok]),
+                strict=True,
             )
-            for j in range(n_pillars)
-        ]
+        )
         q = [0.0] * len(self.criteria)
         g = [0.0] * len(self.criteria)
-        for rc, c in zip(rubric.criteria, self.criteria, strict=True):
-            if applicable[c.index]:
-                q[c.index] = rc.weight / inner[c.pillar]
-                g[c.index] = (rubric.pillars[c.pillar].weight / total_w) * q[c.index]
+        for j in pillar_share:
+            members = [c for c in self.criteria if c.pillar == j and applicable[c.index]]
+            for c, share in zip(members, _proportions([rubric.criteria[c.index].weight for c in members]), strict=True):
+                q[c.index] = share
+                g[c.index] = pillar_share[j] * share
         coverage_total = _fsum(
             g[c.index] for c in self.criteria if applicable[c.index] and c.measure is not Measure.INCIDENTS
         )
         return _Shares(tuple(applicable), tuple(pillar_applicable), tuple(q), tuple(g), coverage_total)
+
+
+def _proportions(weights: list[float]) -> list[float]:
+    """Each weight divided by their (correctly rounded) sum."""
+    try:
+        total = _fsum(weights)
+    except OverflowError:
+        # Valid but huge weights: scale by a power of two, which is exact and
+        # leaves every ratio as it was.
+        exponent = math.frexp(max(weights))[1]
+        weights = [math.ldexp(w, -exponent) for w in weights]
+        total = _fsum(weights)
+    return [w / total for w in weights]
 
 
 def compile_rubric(rubric: Rubric) -> CompiledRubric:
@@ -246,11 +258,13 @@ def _select(
     for e in evidence:
         if not isinstance(e, Evidence):
             raise TypeError(f"evidence must be Evidence records, got {type(e).__name__}")
-        kept = unique.setdefault(e.id, e)
-        if kept is not e:
-            if kept != e:
-                raise EvidenceConflictError(e.id, _differing_fields(kept, e))
+        kept = unique.get(e.id)
+        if kept is None:
+            unique[e.id] = e
+        elif kept == e:  # the same record again (possibly the very same object)
             excluded.append(Exclusion(e.id, ExclusionReason.DUPLICATE))
+        else:
+            raise EvidenceConflictError(e.id, _differing_fields(kept, e))
 
     policy = compiled.rubric.policy
     disputed_weight = policy.disputed_weight

@@ -87,8 +87,8 @@ class _SelfChecking:
 class Text:
     """A human text in Vietnamese and English (``{"vi": …, "en": …}``)."""
 
-    vi: str = c.checked(c.string())
-    en: str = c.checked(c.string())
+    vi: str = c.checked(c.string(1))
+    en: str = c.checked(c.string(1))
 
     def __call__(self, lang: str = "vi") -> str:
         """The text in *lang* (``"vi"`` or ``"en"``)."""

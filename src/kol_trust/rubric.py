@@ -299,6 +299,24 @@ def _walk(obj: Any, path: str) -> Iterator[Problem]:
             yield from _walk(value, f"{path}.{a.name}")
 
 
+def _a(word: str) -> str:
+    return f"{'an' if word[0] in 'aeiou' else 'a'} {word}"
+
+
+def _items(items: Any) -> tuple[Any, ...]:
+    return items if isinstance(items, tuple) else ()
+
+
+def _records(items: Any, cls: type[Any]) -> list[Any]:
+    """The records of *cls* in a list field (a partly read one may hold others)."""
+    return [x for x in items if isinstance(x, cls)] if isinstance(items, tuple) else []
+
+
+def _complete(items: Any, cls: type[Any]) -> bool:
+    """Whether every entry of a list field was read as a *cls* with a string id."""
+    return isinstance(items, tuple) and all(isinstance(x, cls) and isinstance(x.id, str) for x in items)
+
+
 def _unique_ids(items: tuple[Any, ...], path: str) -> Iterator[Problem]:
     counts = Counter(getattr(x, "id", None) for x in items)
     seen: set[str] = set()
@@ -323,6 +341,16 @@ def rubric_problems(rubric: Rubric) -> Iterator[Problem]:
     Built rubrics have none: :class:`Rubric` raises when this yields.
     """
     yield from _walk(rubric, "$")
+    yield from rule_problems(rubric)
+
+
+def rule_problems(rubric: Rubric) -> Iterator[Problem]:
+    """The rules of STANDARD §1.4 that relate fields and records to each other.
+
+    Written to run on a partly read rubric too, where a value that could not
+    be read is left as something of another type: such values are skipped,
+    and rules that need every record are checked only when all are there.
+    """
     if c.is_integer(rubric.algorithm) and rubric.algorithm != ALGORITHM:
         yield Problem(
             "$.algorithm",
@@ -337,49 +365,55 @@ def rubric_problems(rubric: Rubric) -> Iterator[Problem]:
     if isinstance(rubric.policy, Policy):
         yield from _penalties_order(rubric.policy.penalties, "$.policy.penalties")
 
-    sources = {s.id for s in rubric.sources if isinstance(s, Source)}
-    pillars = {p.id for p in rubric.pillars if isinstance(p, Pillar)}
-    criteria = [cr for cr in rubric.criteria if isinstance(cr, Criterion)]
+    sources = {s.id for s in _records(rubric.sources, Source)}
+    pillars = {p.id for p in _records(rubric.pillars, Pillar)}
+    criteria = _records(rubric.criteria, Criterion)
+    # Rules that need every record of a list are checked only when all were read.
+    complete = _complete(rubric.criteria, Criterion) and all(isinstance(cr.pillar, str) for cr in criteria)
+    pillars_known = _complete(rubric.pillars, Pillar)
+    sources_known = _complete(rubric.sources, Source)
     measures = {cr.id: cr.measure for cr in criteria}
     used_pillars = set()
 
-    for i, cr in enumerate(rubric.criteria):
+    for i, cr in enumerate(_items(rubric.criteria)):
         if not isinstance(cr, Criterion):
             continue
         path = f"$.criteria[{i}]"
         used_pillars.add(cr.pillar)
-        if cr.pillar not in pillars:
+        if pillars_known and isinstance(cr.pillar, str) and cr.pillar not in pillars:
             yield Problem(f"{path}.pillar", f"unknown pillar {cr.pillar!r}")
         if isinstance(cr.measure, Measure):
             allowed = _MEASURE_FIELDS[cr.measure]
             for fname in ("prior", "prior_weight", "penalties"):
                 if getattr(cr, fname) is not None and fname not in allowed:
-                    yield Problem(f"{path}.{fname}", f"does not belong to a {cr.measure.value} criterion")
+                    yield Problem(f"{path}.{fname}", f"does not belong to {_a(cr.measure.value)} criterion")
             for fname in _REQUIRED_FIELDS[cr.measure]:
                 if getattr(cr, fname) is None:
-                    yield Problem(f"{path}.{fname}", f"is required by a {cr.measure.value} criterion")
+                    yield Problem(f"{path}.{fname}", f"is required by {_a(cr.measure.value)} criterion")
         if cr.penalties is not None:
             yield from _penalties_order(cr.penalties, f"{path}.penalties")
         if isinstance(cr.accepted_sources, tuple):
             for j, sid in enumerate(cr.accepted_sources):
-                if isinstance(sid, str) and sid not in sources:
+                if sources_known and isinstance(sid, str) and sid not in sources:
                     yield Problem(f"{path}.accepted_sources[{j}]", f"unknown source {sid!r}")
         if isinstance(cr.applies_to, AppliesTo) and cr.applies_to.kinds is None and cr.applies_to.categories is None:
             yield Problem(f"{path}.applies_to", "must name kinds, categories or both")
 
-    for i, p in enumerate(rubric.pillars):
-        if isinstance(p, Pillar) and p.id not in used_pillars:
+    for i, p in enumerate(_items(rubric.pillars)):
+        if complete and isinstance(p, Pillar) and isinstance(p.id, str) and p.id not in used_pillars:
             yield Problem(f"$.pillars[{i}]", f"pillar {p.id!r} has no criterion")
 
-    if criteria and all(cr.applies_to is not None for cr in criteria):
+    if complete and criteria and all(cr.applies_to is not None for cr in criteria):
         yield Problem("$.criteria", "at least one criterion must have no applies_to (apply to every subject)")
 
-    for i, g in enumerate(rubric.gates):
+    for i, g in enumerate(_items(rubric.gates)):
         if not isinstance(g, Gate):
             continue
-        yield from _gate_problems(g, f"$.gates[{i}]", measures, pillars)
+        yield from _gate_problems(
+            g, f"$.gates[{i}]", measures if complete else None, pillars if pillars_known else None
+        )
 
-    tiers = [t for t in rubric.tiers if isinstance(t, Tier)]
+    tiers = _records(rubric.tiers, Tier)
     for i in range(1, len(tiers)):
         a, b = tiers[i - 1].min_score, tiers[i].min_score
         if c.is_number(a) and c.is_number(b) and b > a:
@@ -387,9 +421,9 @@ def rubric_problems(rubric: Rubric) -> Iterator[Problem]:
                 f"$.tiers[{i}].min_score",
                 f"must not be above the previous tier's ({b:g} > {a:g}); tiers are listed best first",
             )
-    if tiers and len(tiers) == len(rubric.tiers):
+    if tiers and _complete(rubric.tiers, Tier):
         last, path = tiers[-1], f"$.tiers[{len(tiers) - 1}]"
-        if last.min_score != 0:
+        if c.is_number(last.min_score) and last.min_score != 0:
             yield Problem(f"{path}.min_score", "the last tier must have min_score 0")
         for fname in ("min_pillar_score", "min_coverage"):
             if getattr(last, fname) is not None:
@@ -398,26 +432,29 @@ def rubric_problems(rubric: Rubric) -> Iterator[Problem]:
             yield Problem(f"{path}.certified", "the last tier must not be certified")
 
 
-def _gate_problems(g: Gate, path: str, measures: dict[str, Measure], pillars: set[str]) -> Iterator[Problem]:
+def _gate_problems(
+    g: Gate, path: str, measures: dict[str, Measure] | None, pillars: set[str] | None
+) -> Iterator[Problem]:
+    """A gate's own rules; *measures* and *pillars* are None when not all could be read."""
     when = g.when
-    if g.cap is None and g.disqualify is not True:
+    if g.cap is None and g.disqualify is False:
         yield Problem(path, "a gate needs an effect: a cap, or disqualify = true")
     if isinstance(when, IncidentCondition):
         if isinstance(when.criteria, tuple):
             for j, cid in enumerate(when.criteria):
-                if not isinstance(cid, str):
+                if not isinstance(cid, str) or measures is None:
                     continue
                 if cid not in measures:
                     yield Problem(f"{path}.when.criteria[{j}]", f"unknown criterion {cid!r}")
                 elif measures[cid] is not Measure.INCIDENTS:
                     yield Problem(f"{path}.when.criteria[{j}]", f"criterion {cid!r} is not an incidents criterion")
     elif isinstance(when, CriterionBelow):
-        if isinstance(when.criterion, str) and when.criterion not in measures:
+        if isinstance(when.criterion, str) and measures is not None and when.criterion not in measures:
             yield Problem(f"{path}.when.criterion", f"unknown criterion {when.criterion!r}")
     elif isinstance(when, PillarBelow):
-        if isinstance(when.pillar, str) and when.pillar not in pillars:
+        if isinstance(when.pillar, str) and pillars is not None and when.pillar not in pillars:
             yield Problem(f"{path}.when.pillar", f"unknown pillar {when.pillar!r}")
-    elif isinstance(when, Missing) and isinstance(when.criterion, str):
+    elif isinstance(when, Missing) and isinstance(when.criterion, str) and measures is not None:
         if when.criterion not in measures:
             yield Problem(f"{path}.when.criterion", f"unknown criterion {when.criterion!r}")
         elif measures[when.criterion] is Measure.INCIDENTS:

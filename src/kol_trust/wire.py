@@ -26,7 +26,7 @@ import attrs
 import cattrs
 import rfc8785
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
-from cattrs.gen import make_dict_structure_fn
+from cattrs.gen import make_dict_structure_fn, override
 
 from . import assessment as _assessment
 from . import model as _model
@@ -159,11 +159,42 @@ def _tuple_hook_factory(t: Any) -> Callable[[Any, Any], tuple[Any, ...]]:
     return structure
 
 
-def _attrs_hook_factory(cls: type) -> Callable[[Any, Any], Any]:
-    base: Callable[[Any, Any], Any] = make_dict_structure_fn(
-        cls, converter, _cattrs_forbid_extra_keys=True, _cattrs_detailed_validation=True
-    )
+class _FieldProblems(Exception):
+    """A structured value failed its field's checks: ``(suffix, message)`` pairs."""
 
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__(problems)
+        self.problems = problems
+
+
+def _checked_hook(field: attrs.Attribute[Any]) -> Callable[[Any, Any], Any]:
+    """Structure a field, then run its check, so that a document reports range
+    problems of one field beside type problems of another."""
+    check = field.metadata["check"]
+    base = converter.get_structure_hook(field.type)
+
+    def structure(value: Any, t: Any) -> Any:
+        result = base(value, t)
+        problems = list(check(result))
+        if problems:
+            raise _FieldProblems(problems)
+        return result
+
+    return structure
+
+
+def _attrs_hook_factory(cls: type) -> Callable[[Any, Any], Any]:
+    attrs.resolve_types(cls)
+    overrides = {
+        a.name: override(struct_hook=_checked_hook(a)) for a in attrs.fields(cls) if a.init and "check" in a.metadata
+    }
+    base: Callable[[Any, Any], Any] = make_dict_structure_fn(
+        cls,
+        converter,
+        _cattrs_forbid_extra_keys=True,
+        _cattrs_detailed_validation=True,
+        **overrides,  # type: ignore[arg-type]
+    )
     # STANDARD §1: an optional field may be omitted or null; both mean absent
     # and take the default.  A null where no default exists is left for the
     # field's type to accept (``float | None``) or report.
@@ -249,7 +280,9 @@ def _problems(exc: BaseException, path: str) -> list[Problem]:
         out = [p for e, field in fields for p in _problems(e, f"{path}.{field.name}")]
         return out + [p for e in rest for p in _problems(e, path)]
     if isinstance(exc, ForbiddenExtraKeysError):
-        return [Problem(f"{path}.{k}", "unknown field") for k in sorted(map(str, exc.extra_fields))]
+        return [Problem(_member(path, k), "unknown field") for k in sorted(exc.extra_fields, key=str)]
+    if isinstance(exc, _FieldProblems):
+        return [Problem(path + suffix, message) for suffix, message in exc.problems]
     if isinstance(exc, ValidationError):
         return [Problem(path + p.path[1:], p.message) for p in exc.problems]
     if isinstance(exc, KeyError):
@@ -259,8 +292,20 @@ def _problems(exc: BaseException, path: str) -> list[Problem]:
     return [Problem(path, f"invalid value ({type(exc).__name__}: {exc})")]
 
 
-def _document_name(cls: type) -> str:
-    return f"{cls.__name__} document"
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _member(path: str, key: object) -> str:
+    """*path* extended by an object key; odd keys are quoted, ASCII-escaped."""
+    if isinstance(key, str) and _PLAIN_KEY.fullmatch(key):
+        return f"{path}.{key}"
+    return f"{path}[{json.dumps(key if isinstance(key, str) else str(key))}]"
+
+
+def _document_name(cls: Any) -> str:
+    if cls == _rubric.Condition:
+        return "gate condition"
+    return f"{getattr(cls, '__name__', 'unknown')} document"
 
 
 # -- public API -------------------------------------------------------------------------
@@ -287,10 +332,57 @@ def from_dict(data: Any, cls: type[T]) -> T:
         return result
     except ValidationError as e:  # raised by the class itself, at the top level
         raise error_type(_document_name(cls), e.problems) from None
-    except (ClassValidationError, IterableValidationError, _Invalid, ForbiddenExtraKeysError) as e:
-        raise error_type(_document_name(cls), _problems(e, "$")) from None
+    except (ClassValidationError, IterableValidationError, _Invalid, ForbiddenExtraKeysError, _FieldProblems) as e:
+        problems = _problems(e, "$")
     except RecursionError:
-        raise error_type(_document_name(cls), [Problem("$", "nested too deeply")]) from None
+        problems = [Problem("$", "nested too deeply")]
+    if cls is _rubric.Rubric and isinstance(data, dict):
+        # Report the rules of §1.4 too, as far as the rubric could be read.
+        seen = set(problems)
+        problems += [p for p in _rubric.rule_problems(_partial(_rubric.Rubric, data)) if p not in seen]
+    raise error_type(_document_name(cls), problems)
+
+
+class _Unread:
+    """Stands for a value that could not be read, in a partly read rubric."""
+
+    __slots__ = ("raw",)
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+
+
+def _read_leniently(t: Any, raw: Any) -> Any:
+    try:
+        return converter.structure(raw, t)
+    except Exception:  # already reported by the strict pass
+        if isinstance(t, type) and attrs.has(t) and isinstance(raw, dict):
+            return _partial(t, raw)
+        return _Unread(raw)
+
+
+def _default_of(a: attrs.Attribute[Any]) -> Any:
+    factory = getattr(a.default, "factory", None)  # an attrs.Factory
+    return factory() if callable(factory) else a.default
+
+
+def _partial(cls: Any, data: dict[str, Any]) -> Any:
+    """A *cls* holding what of *data* could be read, for checking rules only.
+
+    Built without ``__init__`` (so without validation); never returned to users.
+    """
+    obj = object.__new__(cls)
+    for a in attrs.fields(cls):
+        raw = data.get(a.name) if a.init else None
+        if raw is None:
+            value = _Unread(None) if a.default is attrs.NOTHING else _default_of(a)
+        elif _is_homogeneous_tuple(a.type) and isinstance(raw, list):
+            item_type = typing.get_args(a.type)[0]
+            value = tuple(_read_leniently(item_type, x) for x in raw)
+        else:
+            value = _read_leniently(a.type, raw)
+        object.__setattr__(obj, a.name, value)
+    return obj
 
 
 def _reject_constant(name: str) -> Any:
