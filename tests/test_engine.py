@@ -193,6 +193,15 @@ def test_exact_duplicates_count_once() -> None:
     assert a.fingerprint == b.fingerprint
 
 
+def test_the_same_record_object_twice_is_a_duplicate() -> None:
+    r = record("r1", "C1", value=1.0)
+
+    a = run(r, r)
+
+    assert a.criterion("C1").evidence == ("r1",)
+    assert [(x.evidence_id, x.reason) for x in a.excluded] == [("r1", kt.ExclusionReason.DUPLICATE)]
+
+
 def test_conflicting_duplicates_are_rejected() -> None:
     with pytest.raises(kt.EvidenceConflictError, match=r"'r1'.*value") as info:
         run(record("r1", "C1", value=1.0), record("r1", "C1", value=0.5))
