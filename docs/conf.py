@@ -1,0 +1,40 @@
+"""Sphinx configuration of the kol-trust documentation.
+
+Build with ``python -m sphinx -W --keep-going -b html docs docs/_build/html``
+(needs the ``docs`` extra: ``pip install -e '.[docs]'``).  The build works
+offline: no intersphinx.
+"""
+
+from __future__ import annotations
+
+import kol_trust
+
+project = "kol-trust"
+author = "kol_trust developers"
+copyright = "kol_trust developers"
+version = kol_trust.__version__
+release = kol_trust.__version__
+
+extensions = [
+    "myst_parser",
+    "sphinx.ext.autodoc",
+]
+
+source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
+root_doc = "index"
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
+language = "en"
+nitpicky = False
+
+# MyST: ``:::`` fences, definition lists, and anchors on headings for links.
+myst_enable_extensions = ["colon_fence", "deflist"]
+myst_heading_anchors = 3
+
+# autodoc: members in source order, signatures with types, no duplicated
+# type information in the descriptions.
+autodoc_member_order = "bysource"
+autodoc_typehints = "signature"
+
+html_theme = "furo"
+html_title = f"kol-trust {release}"
+html_static_path: list[str] = []
