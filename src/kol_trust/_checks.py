@@ -114,10 +114,13 @@ def number(
     integer: bool = False,
 ) -> Check:
     """A finite number in [low, high] (or (low, high] when *low_open*)."""
+    def show(x: float) -> str:
+        return str(int(x)) if float(x).is_integer() else repr(x)
+
     if low is not None and high is not None:
-        rng = f"{'(' if low_open else '['}{low:g}, {high:g}]"
+        rng = f"{'(' if low_open else '['}{show(low)}, {show(high)}]"
     elif low is not None:
-        rng = f"{'>' if low_open else '≥'} {low:g}"
+        rng = f"{'>' if low_open else '≥'} {show(low)}"
     else:
         rng = ""
 
