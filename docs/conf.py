@@ -7,7 +7,13 @@ offline: no intersphinx.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import kol_trust
+
+# Local extensions: rubric_pages writes docs/rubrics/ from the built-in rubrics.
+sys.path.insert(0, str(Path(__file__).resolve().parent / "_ext"))
 
 project = "kol-trust"
 author = "kol_trust developers"
@@ -18,6 +24,7 @@ release = kol_trust.__version__
 extensions = [
     "myst_parser",
     "sphinx.ext.autodoc",
+    "rubric_pages",
 ]
 
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}

@@ -83,8 +83,19 @@ def string(min_len: int = 0, max_len: int | None = None) -> Check:
             yield "", "must not be empty" if min_len == 1 else f"must have at least {min_len} characters"
         elif max_len is not None and len(value) > max_len:
             yield "", f"must have at most {max_len} characters, has {len(value)}"
+        elif not value.isascii() and not is_unicode(value):
+            yield "", "contains a lone surrogate; strings must be valid Unicode"
 
     return run
+
+
+def is_unicode(text: str) -> bool:
+    """False when *text* holds a lone surrogate, which UTF-8 cannot encode."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def pattern(regex: re.Pattern[str], what: str, max_len: int | None = None) -> Check:
@@ -114,6 +125,7 @@ def number(
     integer: bool = False,
 ) -> Check:
     """A finite number in [low, high] (or (low, high] when *low_open*)."""
+
     def show(x: float) -> str:
         return str(int(x)) if float(x).is_integer() else repr(x)
 

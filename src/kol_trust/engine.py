@@ -98,6 +98,7 @@ class _Shares:
 
     applicable: tuple[bool, ...]
     pillar_applicable: tuple[bool, ...]
+    p: tuple[float, ...]  # pillar share (0 when not applicable)
     q: tuple[float, ...]  # share inside the pillar (0 when not applicable)
     g: tuple[float, ...]  # global share (0 when not applicable)
     coverage_total: float  # Σ g over applicable proportion/attestation criteria
@@ -124,6 +125,10 @@ class CompiledRubric:
             and (c.categories is None or any(x in c.categories for x in cats))
             for c in self.conditional
         )
+
+    def nominal_shares(self) -> _Shares:
+        """The shares for a subject to whom every criterion applies."""
+        return self.shares((True,) * len(self.conditional))
 
     def shares(self, key: tuple[bool, ...]) -> _Shares:
         found = self._shares.get(key)
@@ -158,7 +163,8 @@ class CompiledRubric:
         coverage_total = _fsum(
             g[c.index] for c in self.criteria if applicable[c.index] and c.measure is not Measure.INCIDENTS
         )
-        return _Shares(tuple(applicable), tuple(pillar_applicable), tuple(q), tuple(g), coverage_total)
+        p = tuple(pillar_share.get(j, 0.0) for j in range(n_pillars))
+        return _Shares(tuple(applicable), tuple(pillar_applicable), p, tuple(q), tuple(g), coverage_total)
 
 
 def _proportions(weights: list[float]) -> list[float]:

@@ -16,6 +16,7 @@ __all__ = [
     "EvidenceConflictError",
     "KolTrustError",
     "Problem",
+    "RubricConflictError",
     "RubricError",
     "RubricNotFoundError",
     "ValidationError",
@@ -68,6 +69,27 @@ class RubricError(ValidationError):
 
 class RubricNotFoundError(KolTrustError, LookupError):
     """No rubric has the requested version, or none is in force on a date."""
+
+
+class RubricConflictError(KolTrustError, ValueError):
+    """Two different rubrics have the same ``id`` and ``version``.
+
+    A registry holds one rubric per id and version: registering another one
+    under the same name (a different digest) is rejected.
+    """
+
+    def __init__(self, rubric_id: str, version: str, registered: str, given: str) -> None:
+        self.rubric_id = rubric_id
+        self.version = version
+        self.registered = registered
+        self.given = given
+        super().__init__(
+            f"rubric {rubric_id!r} version {version!r} is already registered with digest {registered}; "
+            f"this one has digest {given}: a changed rubric needs a new version"
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.rubric_id, self.version, self.registered, self.given))
 
 
 class EvidenceConflictError(KolTrustError, ValueError):

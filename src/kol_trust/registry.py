@@ -1,8 +1,14 @@
-"""The built-in rubrics, shipped inside the package as data.
+"""The built-in rubrics, shipped inside the package as data, and registries.
 
 ``load_rubric("1.0.0")`` gives a version by name; ``load_rubric(as_of=day)``
 gives the version in force on that day (the greatest ``effective_from`` not
 after it).  Loaded rubrics are parsed once and then shared: they are immutable.
+
+An application that also uses rubrics of its own creates a
+:class:`RubricRegistry`: an object that holds the built-in rubrics (unless told
+otherwise) and the ones the application adds, and answers the same questions
+for any rubric id.  There is no global registry: the module-level functions
+always see the built-in rubrics only.
 """
 
 from __future__ import annotations
@@ -11,12 +17,14 @@ import datetime as dt
 import functools
 import importlib.resources
 import re
+from collections.abc import Iterator
+from pathlib import Path
 
-from .errors import RubricNotFoundError
+from .errors import RubricConflictError, RubricNotFoundError
 from .rubric import Rubric
-from .wire import from_json
+from .wire import from_json, rubric_digest
 
-__all__ = ["BUILTIN_ID", "available_rubrics", "load_rubric"]
+__all__ = ["BUILTIN_ID", "RubricRegistry", "available_rubrics", "load_rubric"]
 
 #: The id of the standard's own rubric.
 BUILTIN_ID = "kol-trust"
@@ -50,15 +58,117 @@ def load_rubric(version: str | None = None, *, as_of: dt.date | None = None) -> 
     :class:`~kol_trust.RubricNotFoundError` when there is no such version or
     none is in force yet.
     """
-    candidates = [r for r in _builtin() if r.id == BUILTIN_ID]
+    builtin = _builtin_registry()
     if version is not None:
-        for r in candidates:
-            if r.version == version:
-                return r
-        known = ", ".join(r.version for r in candidates) or "none"
-        raise RubricNotFoundError(f"no built-in {BUILTIN_ID} rubric has version {version!r} (built in: {known})")
-    day = as_of if as_of is not None else dt.date.today()
-    in_force = [r for r in candidates if r.effective_from <= day]
-    if not in_force:
-        raise RubricNotFoundError(f"no built-in {BUILTIN_ID} rubric is in force on {day.isoformat()}")
-    return max(in_force, key=lambda r: (r.effective_from, _version_key(r.version)))
+        return builtin.get(BUILTIN_ID, version)
+    return builtin.in_force(BUILTIN_ID, as_of if as_of is not None else dt.date.today())
+
+
+@functools.cache
+def _builtin_registry() -> RubricRegistry:
+    # Read-only once built: nothing outside this module can reach it to add to it.
+    return RubricRegistry()
+
+
+class RubricRegistry:
+    """The rubrics an application knows: by id and version, and by date.
+
+    ``RubricRegistry()`` starts with the built-in rubrics;
+    ``RubricRegistry(include_builtin=False)`` starts empty.  A registry holds
+    one rubric per ``(id, version)``: adding a different rubric (another
+    digest) under a name already taken raises
+    :class:`~kol_trust.RubricConflictError`, adding the same one again does
+    nothing.  Iteration gives the rubrics by id, then version (oldest first).
+
+    A registry is a plain object, not shared state: two registries are
+    independent, and the module-level :func:`load_rubric` is not affected.
+    """
+
+    def __init__(self, include_builtin: bool = True) -> None:
+        self._rubrics: dict[tuple[str, str], Rubric] = {}
+        if include_builtin:
+            for rubric in available_rubrics():
+                self.add(rubric)
+
+    def add(self, rubric: Rubric) -> Rubric:
+        """Register *rubric*; returns the registered rubric of that id and version.
+
+        When an equal rubric (same digest) is already registered, that one is
+        kept and returned.
+        """
+        if not isinstance(rubric, Rubric):
+            raise TypeError(f"expected a Rubric, got {type(rubric).__name__}")
+        known = self._rubrics.get(rubric.key)
+        if known is None:
+            self._rubrics[rubric.key] = rubric
+            return rubric
+        if known is not rubric:
+            old, new = rubric_digest(known), rubric_digest(rubric)
+            if old != new:
+                raise RubricConflictError(rubric.id, rubric.version, old, new)
+        return known
+
+    def add_file(self, path: str | Path) -> Rubric:
+        """Load a rubric file (JSON, or TOML when it ends in ``.toml``) and register it.
+
+        Raises :class:`~kol_trust.RubricError` when the rubric is invalid and
+        :class:`OSError` when the file cannot be read.
+        """
+        from .authoring.files import load_rubric_file  # authoring builds on this module
+
+        return self.add(load_rubric_file(path))
+
+    def get(self, rubric_id: str, version: str) -> Rubric:
+        """The rubric with this id and version (:class:`~kol_trust.RubricNotFoundError` when none)."""
+        found = self._rubrics.get((rubric_id, version))
+        if found is None:
+            known = ", ".join(self.versions(rubric_id))
+            if known:
+                raise RubricNotFoundError(f"no {rubric_id} rubric has version {version!r} (registered: {known})")
+            raise RubricNotFoundError(f"no rubric with id {rubric_id!r} is registered")
+        return found
+
+    def in_force(self, rubric_id: str, on: dt.date) -> Rubric:
+        """The version of *rubric_id* in force on the day *on*.
+
+        That is the version with the greatest ``effective_from`` not after
+        *on*; of two with the same date, the greater version.  Raises
+        :class:`~kol_trust.RubricNotFoundError` when the id is unknown or no
+        version is in force yet.
+        """
+        candidates = [r for r in self._rubrics.values() if r.id == rubric_id]
+        if not candidates:
+            raise RubricNotFoundError(f"no rubric with id {rubric_id!r} is registered")
+        in_force = [r for r in candidates if r.effective_from <= on]
+        if not in_force:
+            first = min(r.effective_from for r in candidates)
+            raise RubricNotFoundError(
+                f"no {rubric_id} rubric is in force on {on.isoformat()} (the first is in force from {first.isoformat()})"
+            )
+        return max(in_force, key=lambda r: (r.effective_from, _version_key(r.version)))
+
+    def versions(self, rubric_id: str) -> tuple[str, ...]:
+        """The registered versions of *rubric_id*, oldest first (empty when the id is unknown)."""
+        return tuple(sorted((v for i, v in self._rubrics if i == rubric_id), key=_version_key))
+
+    def ids(self) -> tuple[str, ...]:
+        """The registered rubric ids, sorted."""
+        return tuple(sorted({i for i, _ in self._rubrics}))
+
+    def __iter__(self) -> Iterator[Rubric]:
+        return iter(sorted(self._rubrics.values(), key=lambda r: (r.id, _version_key(r.version))))
+
+    def __len__(self) -> int:
+        return len(self._rubrics)
+
+    def __contains__(self, item: object) -> bool:
+        """``(id, version)`` in the registry, or a :class:`Rubric` registered as it is (same digest)."""
+        if isinstance(item, Rubric):
+            known = self._rubrics.get(item.key)
+            return known is not None and (known is item or rubric_digest(known) == rubric_digest(item))
+        if isinstance(item, tuple) and len(item) == 2:
+            return item in self._rubrics
+        return False
+
+    def __repr__(self) -> str:
+        return f"<RubricRegistry: {len(self)} rubric{'s' if len(self) != 1 else ''}>"

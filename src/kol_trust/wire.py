@@ -31,7 +31,7 @@ from cattrs.gen import make_dict_structure_fn, override
 from . import assessment as _assessment
 from . import model as _model
 from . import rubric as _rubric
-from ._checks import describe
+from ._checks import describe, is_unicode
 from .errors import KolTrustError, Problem, RubricError, ValidationError
 
 __all__ = [
@@ -79,11 +79,8 @@ class _Invalid(Exception):
 def _structure_str(value: Any, _: type) -> str:
     if not isinstance(value, str):
         raise _Invalid(f"expected a string, got {describe(value)}")
-    if not value.isascii():
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise _Invalid("contains a lone surrogate; strings must be valid Unicode") from None
+    if not value.isascii() and not is_unicode(value):
+        raise _Invalid("contains a lone surrogate; strings must be valid Unicode")
     return value
 
 

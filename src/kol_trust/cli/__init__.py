@@ -17,17 +17,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO, TypeVar
 
-from . import __version__
-from .assessment import Assessment
-from .cases import rubric_for
-from .engine import assess
-from .errors import KolTrustError, RubricNotFoundError, ValidationError
-from .model import Case
-from .registry import load_rubric
-from .rubric import Rubric
-from .wire import from_json, to_dict, to_json
+from .. import __version__
+from ..assessment import Assessment
+from ..authoring.files import parse_rubric_text
+from ..cases import rubric_for
+from ..engine import assess
+from ..errors import KolTrustError, RubricNotFoundError, ValidationError
+from ..model import Case
+from ..registry import load_rubric
+from ..rubric import Rubric
+from ..wire import from_json, to_dict, to_json
 
-__all__ = ["main"]
+__all__ = ["InputError", "main", "print_table", "read_input", "resolve_rubric"]
 
 _VERSION = re.compile(r"\d+\.\d+\.\d+")
 T = TypeVar("T")
@@ -40,7 +41,7 @@ class InputError(Exception):
 # -- input ---------------------------------------------------------------------------
 
 
-def _read(path: str) -> bytes:
+def read_input(path: str) -> bytes:
     if path == "-":
         return sys.stdin.buffer.read()
     try:
@@ -65,24 +66,33 @@ def _date(text: str) -> dt.date:
 def _load(path: str, cls: type[T]) -> T:
     """Read and parse a document, naming the file in any error."""
     try:
-        return from_json(_read(path), cls)
+        return from_json(read_input(path), cls)
     except ValidationError as e:
         raise InputError(f"{'standard input' if path == '-' else path}: {e}") from None
 
 
-def _rubric(spec: str | None, case: Case) -> Rubric:
-    """``--rubric``: a built-in version, or a rubric file; else the case's own."""
-    if spec is None:
-        return rubric_for(case)
+def resolve_rubric(spec: str) -> Rubric:
+    """A rubric named on the command line: a built-in version, or a file
+    (JSON, or TOML when it ends in ``.toml``)."""
     if _VERSION.fullmatch(spec) and not Path(spec).is_file():
         return load_rubric(spec)
+    if spec.lower().endswith(".toml"):
+        try:
+            return parse_rubric_text(read_input(spec), format="toml")
+        except ValidationError as e:
+            raise InputError(f"{spec}: {e}") from None
     return _load(spec, Rubric)
+
+
+def _rubric(spec: str | None, case: Case) -> Rubric:
+    """``--rubric`` when given; else the case's own rubric (STANDARD §1.3)."""
+    return rubric_for(case) if spec is None else resolve_rubric(spec)
 
 
 # -- output --------------------------------------------------------------------------
 
 
-def _table(rows: Sequence[Sequence[str]], out: TextIO, *, indent: str = "") -> None:
+def print_table(rows: Sequence[Sequence[str]], out: TextIO, *, indent: str = "") -> None:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         cells = [cell.ljust(w) for cell, w in zip(row, widths, strict=True)]
@@ -99,7 +109,7 @@ def print_assessment(a: Assessment, case: Case, rubric: Rubric, lang: str, out: 
     tier = rubric.tier(a.tier)
     out.write(f"{subject.name} ({subject.id}, {subject.kind.value}) as of {a.as_of.isoformat()}\n")
     out.write(f"Rubric {a.rubric.id} {a.rubric.version}  {a.rubric.digest}\n\n")
-    _table(
+    print_table(
         [
             ["Score", f"{a.score:.1f} / 100"],
             ["Tier", f"{a.tier}: {tier.title(lang)}"],
@@ -109,7 +119,7 @@ def print_assessment(a: Assessment, case: Case, rubric: Rubric, lang: str, out: 
         out,
     )
     out.write("\nPillars\n")
-    _table([[p.id, _num(p.score), rubric.pillar(p.id).title(lang)] for p in a.pillars], out, indent="  ")
+    print_table([[p.id, _num(p.score), rubric.pillar(p.id).title(lang)] for p in a.pillars], out, indent="  ")
     out.write("\nGates triggered\n")
     if a.gates:
         gate_titles = {g.id: g.title(lang) for g in rubric.gates}
@@ -117,13 +127,13 @@ def print_assessment(a: Assessment, case: Case, rubric: Rubric, lang: str, out: 
         for g in a.gates:
             effects = ([f"cap {g.cap:g}"] if g.cap is not None else []) + (["disqualifies"] if g.disqualify else [])
             rows.append([g.id, ", ".join(effects), gate_titles[g.id]])
-        _table(rows, out, indent="  ")
+        print_table(rows, out, indent="  ")
     else:
         out.write("  none\n")
     out.write("\nTop reasons\n")
     reasons = [r for r in a.reasons if r.loss is not None]
     if reasons:
-        _table(
+        print_table(
             [[r.code, f"-{r.loss:.1f}", r.cause.value, rubric.criterion(r.code).title(lang)] for r in reasons],
             out,
             indent="  ",
@@ -184,7 +194,7 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
                 ", ".join(g.id for g in a.gates) or "—",
             ]
         )
-    _table(rows, out)
+    print_table(rows, out)
     out.write("\nSee one in detail: kol-trust assess CASE.json (the cases are in kol_trust/examples/)\n")
     return 0
 
@@ -208,6 +218,10 @@ def _parser() -> argparse.ArgumentParser:
     p = commands.add_parser("demo", help="assess the bundled example cases", description="Assess bundled examples.")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(run=_cmd_demo)
+
+    from . import rubric  # the standards authors' commands
+
+    rubric.add_parser(commands)
     return parser
 
 

@@ -1,0 +1,442 @@
+"""A rubric in readable form: a plain-text table or Markdown (``kol-trust rubric show``).
+
+Everything here is a pure function of the rubric: the same rubric always
+gives the same text, which is what lets the documentation publish the
+built-in rubrics and check that the published pages match the data.
+
+*lang* chooses the language of the rubric's titles: ``"vi"`` or ``"en"``, and
+for Markdown also ``"both"`` (a column for each).  The labels around them are
+in English.
+
+Shares are computed as the engine computes them (STANDARD §4.2) for a subject
+to whom every criterion applies: a pillar's share is its weight over the sum of
+the pillar weights, a criterion's share *in its pillar* its weight over the sum
+of its pillar's criterion weights, and its *overall* share the product of the
+two.  A subject to whom some criterion does not apply gets other shares.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Callable, Sequence
+
+from ..engine import compile_rubric
+from ..model import Measure, Text
+from ..rubric import (
+    AppliesTo,
+    Condition,
+    Criterion,
+    CriterionBelow,
+    IncidentCondition,
+    Missing,
+    Penalties,
+    PillarBelow,
+    Rubric,
+)
+from ..wire import rubric_digest
+
+__all__ = [
+    "condition_text",
+    "criterion_shares",
+    "markdown_escape",
+    "pillar_shares",
+    "rubric_markdown",
+    "rubric_table",
+]
+
+_LANGS: dict[str, tuple[str, ...]] = {"vi": ("vi",), "en": ("en",), "both": ("vi", "en")}
+_LANG_HEADERS = {"vi": "Tiếng Việt", "en": "English"}
+
+
+# -- numbers ----------------------------------------------------------------------------
+
+
+def pillar_shares(rubric: Rubric) -> dict[str, float]:
+    """Each pillar's share of the overall score (0–1), by pillar id.
+
+    The shares the engine uses for a subject to whom every criterion applies.
+    """
+    shares = compile_rubric(rubric).nominal_shares()
+    return {p.id: shares.p[j] for j, p in enumerate(rubric.pillars)}
+
+
+def criterion_shares(rubric: Rubric) -> dict[str, tuple[float, float]]:
+    """Each criterion's ``(share in its pillar, overall share)`` (0–1), by criterion id.
+
+    The shares the engine uses for a subject to whom every criterion applies;
+    the overall shares sum to 1.
+    """
+    shares = compile_rubric(rubric).nominal_shares()
+    return {cr.id: (shares.q[i], shares.g[i]) for i, cr in enumerate(rubric.criteria)}
+
+
+def _num(x: float) -> str:
+    """A number as the rubric author wrote it: ``5``, ``0.25``, ``1e-05``."""
+    if math.isfinite(x) and float(x).is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    return repr(float(x))
+
+
+def _pct(share: float) -> str:
+    return f"{100 * share:.1f} %"
+
+
+def _days(n: float) -> str:
+    return f"{_num(n)} day" if n == 1 else f"{_num(n)} days"
+
+
+def _plain(text: str) -> str:
+    return text
+
+
+def _code(text: str) -> str:
+    return f"`{text}`"
+
+
+def _penalties(p: Penalties) -> str:
+    return ", ".join(f"{name} {_num(getattr(p, name))}" for name in ("minor", "moderate", "serious", "critical"))
+
+
+# -- words ------------------------------------------------------------------------------
+
+
+def condition_text(when: Condition, *, code: bool = False) -> str:
+    """A gate's ``when`` in English words; *code* puts ids in Markdown code spans."""
+    q = _code if code else _plain
+    if isinstance(when, IncidentCondition):
+        where = " or ".join(q(cid) for cid in when.criteria) if when.criteria else "any incidents criterion"
+        severity = when.min_severity.value
+        what = "critical" if severity == "critical" else f"{severity} or worse"
+        return f"an active incident, {what}, in {where} in the last {_days(when.within_days)}"
+    if isinstance(when, CriterionBelow):
+        return f"criterion {q(when.criterion)} scores below {_num(when.below)}"
+    if isinstance(when, PillarBelow):
+        return f"pillar {q(when.pillar)} scores below {_num(when.below)}"
+    if isinstance(when, Missing):
+        return f"criterion {q(when.criterion)} is not assessed"
+    raise TypeError(f"not a gate condition: {when!r}")  # pragma: no cover
+
+
+def _applies_to(a: AppliesTo | None, q: Callable[[str], str]) -> str:
+    if a is None:
+        return "every subject"
+    parts = []
+    if a.kinds is not None:
+        parts.append("kinds: " + ", ".join(q(k.value) for k in a.kinds))
+    if a.categories is not None:
+        parts.append("categories: " + ", ".join(q(c) for c in a.categories))
+    return "; ".join(parts)
+
+
+def _sources(cr: Criterion, q: Callable[[str], str]) -> str:
+    return "all" if cr.accepted_sources is None else ", ".join(q(s) for s in cr.accepted_sources)
+
+
+def _scoring(cr: Criterion) -> str:
+    if cr.measure is Measure.PROPORTION:
+        return f"prior {_num(cr.prior or 0)}, prior weight {_num(cr.prior_weight or 0)}"
+    if cr.measure is Measure.ATTESTATION:
+        return f"prior {_num(cr.prior or 0)}"
+    if cr.penalties is None:
+        return "the policy's penalties"
+    return "penalties " + _penalties(cr.penalties)
+
+
+def _max_age(cr: Criterion, rubric: Rubric) -> str:
+    if cr.max_age_days is None:
+        return f"{_days(rubric.policy.max_age_days)} (policy)"
+    return _days(cr.max_age_days)
+
+
+def _half_life(cr: Criterion) -> str:
+    return "none" if cr.half_life_days is None else _days(cr.half_life_days)
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def _opt(x: float | None) -> str:
+    return "—" if x is None else _num(x)
+
+
+# -- the sections, as rows --------------------------------------------------------------
+#
+# Both formats render the same rows; *q* marks ids (code spans in Markdown),
+# *esc* escapes human text, and a title becomes one cell per language.
+
+Row = list[str]
+
+
+class _Sections:
+    def __init__(
+        self, rubric: Rubric, langs: tuple[str, ...], q: Callable[[str], str], esc: Callable[[str], str]
+    ) -> None:
+        self.r = rubric
+        self.langs = langs
+        self.q = q
+        self.esc = esc
+        self.pillar_share = pillar_shares(rubric)
+        self.criterion_share = criterion_shares(rubric)
+
+    def titles(self, text: Text) -> Row:
+        return [self.esc(text(lang)) for lang in self.langs]
+
+    def title_headers(self) -> Row:
+        return [_LANG_HEADERS[lang] for lang in self.langs] if len(self.langs) > 1 else ["Title"]
+
+    def title_line(self, text: Text) -> str:
+        return " / ".join(self.esc(text(lang)) for lang in self.langs)
+
+    def overview(self) -> list[Row]:
+        r = self.r
+        return [
+            ["Id", self.q(r.id)],
+            ["Version", self.q(r.version)],
+            *(
+                [[f"Title ({_LANG_HEADERS[lang]})", self.esc(r.title(lang))] for lang in self.langs]
+                if len(self.langs) > 1
+                else [["Title", self.esc(r.title(self.langs[0]))]]
+            ),
+            ["Algorithm", str(r.algorithm)],
+            ["In force from", r.effective_from.isoformat()],
+            ["Digest", self.q(rubric_digest(r))],
+        ]
+
+    def pillars(self) -> list[Row]:
+        r = self.r
+        rows = [["Pillar", *self.title_headers(), "Weight", "Share", "Criteria"]]
+        for p in r.pillars:
+            n = sum(1 for cr in r.criteria if cr.pillar == p.id)
+            rows.append([self.q(p.id), *self.titles(p.title), _num(p.weight), _pct(self.pillar_share[p.id]), str(n)])
+        total = math.fsum(p.weight for p in r.pillars)
+        rows.append(
+            [
+                "Total",
+                *([""] * len(self.langs)),
+                _num(total),
+                _pct(math.fsum(self.pillar_share.values())),
+                str(len(r.criteria)),
+            ]
+        )
+        return rows
+
+    def criteria(self, pillar_id: str) -> list[Row]:
+        rows = [["Criterion", *self.title_headers(), "Weight", "In pillar", "Overall", "Measure"]]
+        for cr in self.r.criteria:
+            if cr.pillar == pillar_id:
+                q_share, g_share = self.criterion_share[cr.id]
+                rows.append(
+                    [
+                        self.q(cr.id),
+                        *self.titles(cr.title),
+                        _num(cr.weight),
+                        _pct(q_share),
+                        _pct(g_share),
+                        cr.measure.value,
+                    ]
+                )
+        return rows
+
+    def descriptions(self, pillar_id: str) -> list[Row]:
+        headers = ["Mô tả", "Description"] if len(self.langs) > 1 else ["Description"]
+        rows = [["Criterion", *headers]]
+        for cr in self.r.criteria:
+            if cr.pillar == pillar_id and cr.description is not None:
+                rows.append([self.q(cr.id), *self.titles(cr.description)])
+        return rows
+
+    def rules(self) -> list[Row]:
+        rows = [["Criterion", "Half-life", "Max age", "Sources", "Applies to", "Scoring"]]
+        for cr in self.r.criteria:
+            rows.append(
+                [
+                    self.q(cr.id),
+                    _half_life(cr),
+                    _max_age(cr, self.r),
+                    _sources(cr, self.q),
+                    _applies_to(cr.applies_to, self.q),
+                    _scoring(cr),
+                ]
+            )
+        return rows
+
+    def gates(self) -> list[Row]:
+        rows = [["Gate", *self.title_headers(), "When", "Cap", "Disqualifies"]]
+        for g in self.r.gates:
+            rows.append(
+                [
+                    self.q(g.id),
+                    *self.titles(g.title),
+                    condition_text(g.when, code=self.q is _code),
+                    _opt(g.cap),
+                    _yes(g.disqualify),
+                ]
+            )
+        return rows
+
+    def tiers(self) -> list[Row]:
+        rows = [["Tier", *self.title_headers(), "Min score", "Min pillar score", "Min coverage", "Certified"]]
+        for t in self.r.tiers:
+            rows.append(
+                [
+                    self.q(t.id),
+                    *self.titles(t.title),
+                    _num(t.min_score),
+                    _opt(t.min_pillar_score),
+                    _opt(t.min_coverage),
+                    _yes(t.certified),
+                ]
+            )
+        return rows
+
+    def sources(self) -> list[Row]:
+        rows = [["Source", *self.title_headers(), "Reliability"]]
+        for s in self.r.sources:
+            rows.append([self.q(s.id), *self.titles(s.title), _num(s.reliability)])
+        return rows
+
+    def policy(self) -> list[Row]:
+        p = self.r.policy
+        return [
+            ["Setting", "Value"],
+            ["Disputed weight", _num(p.disputed_weight)],
+            ["Max age", _days(p.max_age_days)],
+            ["Max reasons", str(p.max_reasons)],
+            ["Penalties", _penalties(p.penalties)],
+            ["Certificate validity", _days(p.certificate_validity_days)],
+        ]
+
+
+def _langs(lang: str, allowed: Sequence[str]) -> tuple[str, ...]:
+    if lang not in allowed:
+        raise ValueError(f"unknown language {lang!r}: use {' or '.join(repr(x) for x in allowed)}")
+    return _LANGS[lang]
+
+
+# -- plain text -------------------------------------------------------------------------
+
+
+def _width(text: str) -> int:
+    """Columns *text* takes in a terminal (combining marks take none, wide characters two)."""
+    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _text_table(rows: list[Row], indent: str = "  ") -> list[str]:
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for row in rows:
+        cells = [cell + " " * (w - _width(cell)) for cell, w in zip(row, widths, strict=True)]
+        lines.append((indent + "  ".join(cells)).rstrip())
+    return lines
+
+
+def rubric_table(rubric: Rubric, lang: str = "en") -> str:
+    """*rubric* as plain-text tables, titles in *lang* (``"vi"`` or ``"en"``)."""
+    s = _Sections(rubric, _langs(lang, ("vi", "en")), _plain, _plain)
+    out = [f"Rubric {rubric.id} {rubric.version}: {rubric.title(lang)}"]
+    out += _text_table([row for row in s.overview() if row[0] in ("Algorithm", "In force from", "Digest")])
+
+    def section(title: str, rows: list[Row]) -> None:
+        out.extend(["", title, *_text_table(rows)])
+
+    section("Pillars", s.pillars())
+    out += ["", "Criteria (weights are relative within a pillar; shares apply when every criterion applies)"]
+    for p in rubric.pillars:
+        out += ["", f"  {p.id}: {p.title(lang)} ({_pct(s.pillar_share[p.id])})", *_text_table(s.criteria(p.id), "    ")]
+    section("Evidence rules", s.rules())
+    section("Gates", s.gates() if rubric.gates else [["none"]])
+    section("Tiers (best first)", s.tiers())
+    section("Sources", s.sources())
+    section("Policy", s.policy())
+    return "\n".join(out) + "\n"
+
+
+# -- Markdown ---------------------------------------------------------------------------
+
+_MD_SPECIAL = frozenset("\\`*_[]<>|&$#{}~")
+
+
+def markdown_escape(text: str) -> str:
+    """*text* as literal Markdown text on one line: punctuation that means something is escaped."""
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in " ".join(text.split()))
+
+
+def _md_table(rows: list[Row]) -> list[str]:
+    def line(cells: Row) -> str:
+        return "| " + " | ".join(cell or " " for cell in cells) + " |"
+
+    return [line(rows[0]), line(["---"] * len(rows[0])), *(line(row) for row in rows[1:])]
+
+
+def rubric_markdown(rubric: Rubric, lang: str = "en", *, heading_level: int = 1) -> str:
+    """*rubric* as a Markdown document (CommonMark with GFM tables).
+
+    *lang* is ``"vi"``, ``"en"`` or ``"both"`` (a column for each language);
+    *heading_level* is the level of the document's first heading (1–4).
+    """
+    langs = _langs(lang, ("vi", "en", "both"))
+    if not 1 <= heading_level <= 4:
+        raise ValueError(f"heading_level must be 1 to 4, got {heading_level}")
+    s = _Sections(rubric, langs, _code, markdown_escape)
+
+    def h(level: int, text: str) -> list[str]:
+        return ["#" * (heading_level + level) + " " + text, ""]
+
+    out = h(0, f"{rubric.id} {rubric.version}: {s.title_line(rubric.title)}")
+    out += [*_md_table([["Field", "Value"], *s.overview()]), ""]
+
+    out += h(1, "Pillars")
+    out += ["A pillar's share of the overall score is its weight over the sum of the pillar weights.", ""]
+    out += [*_md_table(s.pillars()), ""]
+
+    out += h(1, "Criteria")
+    out += [
+        "A criterion's weight is relative to the other criteria of its pillar. *In pillar* is its share "
+        "of the pillar score; *overall* is its share of the overall score (the pillar's share × the share "
+        "in the pillar). These shares hold for a subject to whom every criterion applies; when a criterion "
+        "does not apply, the others share its weight.",
+        "",
+    ]
+    for p in rubric.pillars:
+        out += h(2, f"{s.title_line(p.title)} ({_code(p.id)}, {_pct(s.pillar_share[p.id])})")
+        out += [*_md_table(s.criteria(p.id)), ""]
+        descriptions = s.descriptions(p.id)
+        if len(descriptions) > 1:
+            out += [*_md_table(descriptions), ""]
+
+    out += h(1, "Evidence rules")
+    out += [
+        "How evidence about each criterion counts: the half-life of its weight, the age after which a record "
+        "no longer counts, the sources it accepts, the subjects it applies to, and how it is scored.",
+        "",
+    ]
+    out += [*_md_table(s.rules()), ""]
+
+    out += h(1, "Gates")
+    if rubric.gates:
+        out += [
+            "A triggered gate caps the final score, or disqualifies the subject (the last tier), whatever the "
+            "weighted sum says.",
+            "",
+        ]
+        out += [*_md_table(s.gates()), ""]
+    else:
+        out += ["This rubric has no gates.", ""]
+
+    out += h(1, "Tiers")
+    out += [
+        "The tier is the first one, best first, whose conditions the reported scores meet; a disqualified "
+        "subject gets the last one.",
+        "",
+    ]
+    out += [*_md_table(s.tiers()), ""]
+
+    out += h(1, "Sources")
+    out += ["A record weighs its source's reliability.", ""]
+    out += [*_md_table(s.sources()), ""]
+
+    out += h(1, "Policy")
+    out += [*_md_table(s.policy())]
+    return "\n".join(out) + "\n"
