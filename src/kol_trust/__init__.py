@@ -24,18 +24,29 @@ from .assessment import (
     Reason,
     RubricRef,
 )
+from .authoring import (
+    Change,
+    Finding,
+    ImpactReport,
+    RubricDiff,
+    diff_rubrics,
+    impact,
+    lint_rubric,
+    load_rubric_file,
+)
 from .cases import assess_case, rubric_for
 from .engine import assess, compile_rubric, round1
 from .errors import (
     EvidenceConflictError,
     KolTrustError,
     Problem,
+    RubricConflictError,
     RubricError,
     RubricNotFoundError,
     ValidationError,
 )
 from .model import Case, Channel, Evidence, Measure, Severity, Status, Subject, SubjectKind, Text
-from .registry import available_rubrics, load_rubric
+from .registry import RubricRegistry, available_rubrics, load_rubric
 from .rubric import (
     ALGORITHM,
     AppliesTo,
@@ -70,6 +81,7 @@ __all__ = [
     "Assessment",
     "Case",
     "Cause",
+    "Change",
     "Channel",
     "Criterion",
     "CriterionBelow",
@@ -78,8 +90,10 @@ __all__ = [
     "EvidenceConflictError",
     "Exclusion",
     "ExclusionReason",
+    "Finding",
     "Gate",
     "GateResult",
+    "ImpactReport",
     "IncidentCondition",
     "KolTrustError",
     "Measure",
@@ -92,9 +106,12 @@ __all__ = [
     "Problem",
     "Reason",
     "Rubric",
+    "RubricConflictError",
+    "RubricDiff",
     "RubricError",
     "RubricNotFoundError",
     "RubricRef",
+    "RubricRegistry",
     "Severity",
     "Source",
     "Status",
@@ -108,9 +125,13 @@ __all__ = [
     "available_rubrics",
     "canonical_bytes",
     "compile_rubric",
+    "diff_rubrics",
     "from_dict",
     "from_json",
+    "impact",
+    "lint_rubric",
     "load_rubric",
+    "load_rubric_file",
     "round1",
     "rubric_digest",
     "rubric_for",

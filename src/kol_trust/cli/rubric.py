@@ -18,3 +18,10 @@ def add_parser(commands: Any) -> None:
     from . import rubric_files
 
     rubric_files.add_subcommands(sub)
+    from . import rubric_diff
+
+    rubric_diff.add_subcommand(sub)
+    from . import rubric_impact, rubric_lint
+
+    rubric_lint.add_subcommand(sub)
+    rubric_impact.add_subcommand(sub)
