@@ -54,6 +54,11 @@ DOCUMENT_CLASSES: list[Any] = [
     kt.GateResult,
     kt.Reason,
     kt.Exclusion,
+    # Authoring reports are written rather than read, but reading one must be safe too.
+    kt.RubricDiff,
+    kt.Change,
+    kt.ImpactReport,
+    kt.Finding,
 ]
 _NAMES = {cls: getattr(cls, "__name__", "Condition") for cls in DOCUMENT_CLASSES}
 
