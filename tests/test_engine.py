@@ -256,3 +256,30 @@ def test_wrong_argument_types(kwargs: dict[str, Any]) -> None:
 )
 def test_round1_agrees_with_the_decimal_reference(x: float) -> None:
     assert kt.round1(x) == round1_reference(x)
+
+
+def test_raw_score_never_passes_100_by_a_rounding_error() -> None:
+    # Shares 0.1/5.1 and 5/5.1 × (2/2.3, 0.3/2.3) do not sum to exactly 1 in floats.
+    text = kt.Text(vi="x", en="x")
+    criteria = [
+        kt.Criterion(id=cid, pillar=pid, title=text, weight=w, measure="incidents")
+        for cid, pid, w in (("A", "p0", 1.0), ("B", "p1", 2.0), ("C", "p1", 0.3))
+    ]
+    rubric = kt.Rubric(
+        id="r",
+        version="1.0.0",
+        algorithm=1,
+        title=text,
+        effective_from=dt.date(2026, 1, 1),
+        sources=[kt.Source(id="s", title=text, reliability=1.0)],
+        pillars=[kt.Pillar(id="p0", title=text, weight=0.1), kt.Pillar(id="p1", title=text, weight=5.0)],
+        criteria=criteria,
+        gates=[],
+        tiers=[kt.Tier(id="t", title=text, min_score=0)],
+    )
+    g = kt.compile_rubric(rubric).nominal_shares().g
+    assert 100 * math.fsum(g) > 100  # the float sum does pass 100 …
+
+    a = kt.assess(KOL, [], rubric=rubric, as_of=AS_OF)
+
+    assert a.raw_score == 100.0  # … the reported raw score does not

@@ -383,7 +383,8 @@ def assess(
         )
     pillar_reported = [round1(100.0 * p) if p is not None else None for p in pillar_raw]
 
-    s = 100.0 * _fsum(g[i] * raw[i] for i in range(len(criteria)) if applicable[i])
+    # The shares sum to 1 only up to rounding, so s could pass 100 by a few ulps.
+    s = min(100.0, 100.0 * _fsum(g[i] * raw[i] for i in range(len(criteria)) if applicable[i]))
     losses = [100.0 * g[i] * (1.0 - raw[i]) if applicable[i] else None for i in range(len(criteria))]
 
     if shares.coverage_total > 0:
