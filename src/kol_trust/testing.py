@@ -10,11 +10,13 @@ installed with the ``test`` extra::
 Check a rubric in one line (the invariants are listed in
 :func:`check_invariants`)::
 
+    from pathlib import Path
+
     import kol_trust as kt
     from kol_trust.testing import check_invariants
 
     def test_my_rubric_keeps_the_promises_of_the_standard() -> None:
-        check_invariants(kt.from_json(open("my-rubric.json", "rb").read(), kt.Rubric))
+        check_invariants(kt.from_json(Path("my-rubric.json").read_bytes(), kt.Rubric))
 
 Or write your own properties with the strategies::
 
@@ -85,7 +87,7 @@ __all__ = [
 ]
 
 #: The categories that the criteria of the built-in rubric look at, and a few more.
-RELEVANT_CATEGORIES: tuple[str, ...] = (
+_RELEVANT_CATEGORIES: tuple[str, ...] = (
     "beauty",
     "education",
     "finance",
@@ -99,13 +101,13 @@ _OTHER_CATEGORIES: tuple[str, ...] = ("gaming", "music", "sports", "tech", "fash
 _SOURCE_NAMES: tuple[str, ...] = ("court", "regulator", "platform", "auditor", "brand", "consumer")
 _PLATFORMS: tuple[str, ...] = ("tiktok", "facebook", "youtube", "instagram", "zalo")
 _MAX_SAFE_INTEGER = 2**53 - 1
-T = TypeVar("T")
+_T = TypeVar("_T")
 
 
 class _Draw(Protocol):
     """Hypothesis' ``draw``: of a composite strategy, or ``st.data()``'s ``data.draw``."""
 
-    def __call__(self, strategy: SearchStrategy[T], label: Any = None) -> T: ...
+    def __call__(self, strategy: SearchStrategy[_T], label: Any = None) -> _T: ...
 
 
 # -- small building blocks --------------------------------------------------------
@@ -134,7 +136,7 @@ def _identifiers(max_len: int) -> SearchStrategy[str]:
     """Identifiers ``[A-Za-z0-9][A-Za-z0-9._:-]*`` of at most *max_len* characters."""
     return st.one_of(
         st.builds("kol-{}".format, st.integers(0, 10_000)),
-        st.text(alphabet=_ID_TAIL, max_size=max_len - 1).map(lambda tail: "x" + tail),
+        st.builds(str.__add__, st.sampled_from(_ID_HEAD), st.text(alphabet=_ID_TAIL, max_size=max_len - 1)),
         st.text(alphabet=_ID_TAIL, min_size=max_len - 1, max_size=max_len - 1).map(lambda tail: "0" + tail),
     )
 
@@ -157,12 +159,14 @@ _NAMES = st.one_of(
 )
 _RUBRIC_TITLES = st.one_of(
     st.just(Text(vi="Tiêu chuẩn Tín nhiệm người có ảnh hưởng", en="Influencer Trust Standard")),
-    st.builds(Text, vi=_VI_TEXT, en=st.text(max_size=30)),
+    st.builds(
+        Text, vi=st.text(alphabet=_VI_LETTERS + " .,", min_size=1, max_size=30), en=st.text(min_size=1, max_size=30)
+    ),
 )
 _DESCRIPTIONS = (
     Text(vi="Công khai quảng cáo và tài trợ", en="Disclose ads and sponsorships"),
     Text(vi="Không đưa thông tin sai sự thật", en="No false information"),
-    Text(vi="", en=""),
+    Text(vi="Trách nhiệm với cộng đồng", en="Responsibility to the public"),
 )
 _UNIT = st.floats(0.0, 1.0)
 _THRESHOLDS = st.one_of(
@@ -212,7 +216,7 @@ def _around(day: dt.date, years: int = 8) -> SearchStrategy[dt.date]:
     return st.dates(min_value=day, max_value=_shift(day, 366 * years))
 
 
-def _pick(draw: _Draw, items: Sequence[T]) -> T:
+def _pick(draw: _Draw, items: Sequence[_T]) -> _T:
     """One of *items* (a cheap ``sampled_from`` for sequences built per draw)."""
     return items[draw(st.integers(0, len(items) - 1))]
 
@@ -222,7 +226,7 @@ def _bits(draw: _Draw, n: int, min_value: int = 0) -> int:
     return draw(st.integers(min_value, (1 << n) - 1))
 
 
-def _subset(draw: _Draw, items: Sequence[T]) -> tuple[T, ...]:
+def _subset(draw: _Draw, items: Sequence[_T]) -> tuple[_T, ...]:
     """A non-empty subset of *items*, in their order (one choice)."""
     mask = _bits(draw, len(items), min_value=1)
     return tuple(x for i, x in enumerate(items) if mask >> i & 1)
@@ -262,7 +266,7 @@ def _draw_channel(draw: _Draw) -> Channel:
 @st.composite
 def _subjects(draw: st.DrawFn, kinds: tuple[SubjectKind, ...] | None, categories: tuple[str, ...] | None) -> Subject:
     if categories is None:  # the relevant categories, often; others, sometimes
-        pool = RELEVANT_CATEGORIES + _OTHER_CATEGORIES
+        pool = _RELEVANT_CATEGORIES + _OTHER_CATEGORIES
         mask = _bits(draw, len(pool))
         drawn = [pool[i] for i in range(len(pool)) if mask >> i & 1][:4]
         if draw(st.integers(0, 7)) == 0:
@@ -475,7 +479,7 @@ def _rubric_categories(rubric: Rubric) -> set[str]:
 @st.composite
 def _cases(draw: st.DrawFn, rubric: Rubric | None) -> Case:
     r = rubric if rubric is not None else load_rubric("1.0.0")
-    pool = sorted(set(RELEVANT_CATEGORIES) | _rubric_categories(r) | {"gaming", "music"})
+    pool = sorted(set(_RELEVANT_CATEGORIES) | _rubric_categories(r) | {"gaming", "music"})
     subject = draw(subjects(categories=pool))
     as_of = draw(_around(r.effective_from))
     records = draw(evidence_lists(rubric=r, subject=subject, as_of=as_of))
@@ -506,7 +510,7 @@ def _draw_applies_to(draw: _Draw) -> AppliesTo:
     kinds = _subset(draw, tuple(SubjectKind)) if which else None
     if which == 1:
         return AppliesTo(kinds=kinds)
-    categories = _subset(draw, RELEVANT_CATEGORIES)
+    categories = _subset(draw, _RELEVANT_CATEGORIES)
     if draw(st.integers(0, 3)) == 0:
         categories = (*categories, draw(_SLUGS))
     return AppliesTo(kinds=kinds, categories=tuple(dict.fromkeys(categories)))
@@ -671,8 +675,10 @@ def _fresh_id(records: Iterable[Evidence], base: str) -> str:
 def _check_ranges(a: Assessment) -> None:
     _in_range(a.score, "score", nullable=False)
     _in_range(a.coverage, "coverage", nullable=False)
+    applicable = {cr.pillar for cr in a.criteria if cr.applicable}
     for p in a.pillars:
-        _in_range(p.score, f"pillar {p.id} score", nullable=True)
+        _in_range(p.score, f"pillar {p.id} score", nullable=p.id not in applicable)
+        _require(p.id in applicable or p.score is None, f"pillar {p.id} does not apply but has a score")
     for cr in a.criteria:
         _in_range(cr.score, f"criterion {cr.id} score", nullable=not cr.applicable)
         _in_range(cr.loss, f"criterion {cr.id} loss", nullable=not cr.applicable)
@@ -720,11 +726,17 @@ def _check_case(rubric: Rubric, case: Case, data: st.DataObject) -> None:
     _check_nothing_lost(records, a)
     _check_gates(rubric, a)
 
-    # Determinism, also with a rubric rebuilt from its document (a cold cache).
-    again = assess(subject, records, rubric=from_dict(to_dict(rubric), Rubric), as_of=as_of)
-    _require(again == a and to_json(again) == to_json(a), "assessing twice gave different results")
+    # The documents survive JSON.
+    copy = from_json(to_json(case), Case)
+    _require(copy == case, "the case does not survive JSON")
     _require(from_json(to_json(a), Assessment) == a, "the assessment does not survive JSON")
-    _require(from_json(to_json(case), Case) == case, "the case does not survive JSON")
+    _require(from_dict(to_dict(a), Assessment) == a, "the assessment does not survive to_dict/from_dict")
+
+    # Determinism: equal inputs (other objects, and a rubric rebuilt from its
+    # document, so nothing cached carries over) give an equal assessment,
+    # fingerprint included, and the same JSON text.
+    again = assess(copy.subject, copy.evidence, rubric=from_dict(to_dict(rubric), Rubric), as_of=copy.as_of)
+    _require(again == a and to_json(again) == to_json(a), "assessing equal inputs gave different results")
 
     # Order does not matter.
     shuffled = data.draw(st.permutations(records), label="shuffled evidence")
@@ -799,8 +811,9 @@ def check_invariants(rubric: Rubric, *, max_examples: int = 100) -> None:
 
     * every reported score, loss and coverage is in [0, 100], or null where
       the standard allows it (criteria and pillars that do not apply);
-    * assessing twice, also with a rubric rebuilt from its document, gives
-      equal assessments and equal JSON text;
+    * assessing equal inputs again (read back from JSON, with the rubric
+      rebuilt from its document) gives an equal assessment, fingerprint
+      included, and the same JSON text;
     * the order of the evidence changes nothing, fingerprint included;
     * exact duplicates only add ``duplicate`` entries to ``excluded``;
     * nothing is lost: each input record is used by one criterion or excluded;
@@ -809,7 +822,7 @@ def check_invariants(rubric: Rubric, *, max_examples: int = 100) -> None:
     * adding an active incident never raises the score;
     * no triggered cap is exceeded by ``raw_score``; a disqualifying gate
       gives the last tier and no certificate;
-    * the assessment and the case survive JSON;
+    * the case and the assessment survive JSON and ``to_dict``/``from_dict``;
     * another ``as_of`` or a changed record gives another fingerprint.
     """
     if not isinstance(rubric, Rubric):
