@@ -34,6 +34,7 @@ from .authoring import (
     lint_rubric,
     load_rubric_file,
 )
+from .batch import assess_many
 from .cases import assess_case, rubric_for
 from .engine import assess, compile_rubric, round1
 from .errors import (
@@ -122,6 +123,7 @@ __all__ = [
     "ValidationError",
     "assess",
     "assess_case",
+    "assess_many",
     "available_rubrics",
     "canonical_bytes",
     "compile_rubric",

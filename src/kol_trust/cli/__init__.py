@@ -1,7 +1,7 @@
 """The ``kol-trust`` command: a thin shell over the library.
 
 Exit codes: 0 success; 2 bad input (a message on stderr, no traceback);
-1 anything else.
+1 anything else.  ``batch`` adds 3: some lines were rejected.
 """
 
 from __future__ import annotations
@@ -222,6 +222,9 @@ def _parser() -> argparse.ArgumentParser:
     from . import rubric  # the standards authors' commands
 
     rubric.add_parser(commands)
+    from . import batch
+
+    batch.add_parser(commands)
     return parser
 
 

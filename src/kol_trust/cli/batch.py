@@ -1,0 +1,122 @@
+"""``kol-trust batch``: assess a JSON Lines file of cases, one per line.
+
+Exit codes: 0 every line assessed; 3 some lines rejected (listed in the
+errors file); 2 the input cannot be read (or a bad option).  Output files
+appear only when the run completes: each is written to a temporary file in
+its directory, then renamed over the target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, BinaryIO, TextIO
+
+from ..batch import DEFAULT_MAX_LINE_BYTES, BatchSummary, read_lines, run_jsonl
+from . import InputError, _date, resolve_rubric
+
+__all__ = ["add_parser"]
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not at least 1")
+    return value
+
+
+def add_parser(commands: Any) -> None:
+    """Add the ``batch`` command to the top-level sub-commands."""
+    p = commands.add_parser(
+        "batch",
+        help="assess a JSON Lines file of cases",
+        description="Assess one case per line of IN.jsonl; write one assessment per line to OUT.jsonl, "
+        "in input order, and each rejected line to the errors file. "
+        "Exit 0 when every line was assessed, 3 when some were rejected, 2 when the input cannot be read.",
+    )
+    p.add_argument("input", metavar="IN.jsonl", help="cases, one per line; - reads standard input")
+    p.add_argument("-o", "--output", metavar="OUT.jsonl", required=True, help="assessments; - is standard output")
+    p.add_argument("--errors", metavar="ERR.jsonl", required=True, help='rejected lines as {"line": N, "error": "..."}')
+    p.add_argument("--workers", type=_positive, default=1, metavar="N", help="processes to use (default: 1)")
+    p.add_argument("--rubric", metavar="VERSION|FILE", help="a built-in version such as 1.0.0, or a rubric file")
+    p.add_argument("--as-of", type=_date, metavar="DATE", help="assess on this day instead of each case's as_of")
+    p.add_argument(
+        "--max-line-bytes",
+        type=_positive,
+        default=DEFAULT_MAX_LINE_BYTES,
+        metavar="N",
+        help=f"reject longer lines without parsing them (default: {DEFAULT_MAX_LINE_BYTES})",
+    )
+    p.set_defaults(run=_cmd_batch)
+
+
+@contextlib.contextmanager
+def _input(path: str) -> Iterator[BinaryIO]:
+    if path == "-":
+        yield sys.stdin.buffer
+        return
+    try:
+        f = open(path, "rb")  # noqa: SIM115 - closed below
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, not a file") from None
+    except OSError as e:
+        raise InputError(f"{path}: cannot read ({e.strerror})") from None
+    with f:
+        yield f
+
+
+@contextlib.contextmanager
+def _output(path: str, stdout: TextIO) -> Iterator[TextIO]:
+    """*stdout* for ``-``; else a temporary file renamed to *path* on success
+    and removed on any exception."""
+    if path == "-":
+        yield stdout
+        return
+    target = Path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as e:
+        raise InputError(f"{path}: cannot write ({e.strerror})") from None
+    try:
+        with open(fd, "w", encoding="utf-8", newline="\n") as f:
+            yield f
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _cmd_batch(args: argparse.Namespace, out: TextIO) -> int:
+    if args.output == "-" and args.errors == "-":
+        raise InputError("-o and --errors cannot both be standard output")
+    rubric = None if args.rubric is None else resolve_rubric(args.rubric)
+    assessed = rejected = 0
+    with _input(args.input) as stream, _output(args.output, out) as good, _output(args.errors, out) as bad:
+        results = run_jsonl(
+            read_lines(stream, args.max_line_bytes),
+            rubric=rubric,
+            as_of=args.as_of,
+            workers=args.workers,
+            max_line_bytes=args.max_line_bytes,
+        )
+        for r in results:
+            if r.output is not None:
+                good.write(r.output + "\n")
+                assessed += 1
+            else:
+                bad.write(json.dumps({"line": r.line, "error": r.error}, ensure_ascii=False) + "\n")
+                rejected += 1
+    sys.stderr.write(f"kol-trust: {BatchSummary(assessed + rejected, assessed, rejected)}\n")
+    return 0 if rejected == 0 else 3
