@@ -1,7 +1,8 @@
 """The ``kol-trust`` command: a thin shell over the library.
 
 Exit codes: 0 success; 2 bad input (a message on stderr, no traceback);
-1 anything else.  ``batch`` adds 3: some lines were rejected.
+1 anything else.  ``batch`` and ``pack`` add 3: some lines were rejected
+(or, for ``pack``, some evidence named no known subject).
 """
 
 from __future__ import annotations
@@ -225,6 +226,9 @@ def _parser() -> argparse.ArgumentParser:
     from . import batch
 
     batch.add_parser(commands)
+    from . import data
+
+    data.add_parser(commands)
     return parser
 
 

@@ -1,0 +1,169 @@
+"""``kol-trust synth`` and ``kol-trust pack``: make JSON Lines files of cases.
+
+``synth`` writes seeded synthetic cases (:mod:`kol_trust.synth`); ``pack``
+groups a file of subjects and a file of evidence records into cases
+(:mod:`kol_trust.pack`).  Output files appear only when the run completes:
+each is written to a temporary file in its directory, then renamed over the
+target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Callable
+from typing import Any, TextIO, TypeVar
+
+from ..batch import DEFAULT_MAX_LINE_BYTES, read_lines
+from ..errors import KolTrustError
+from ..model import Evidence, Subject
+from ..pack import pack
+from ..synth import AS_OF, synthetic_cases
+from ..wire import from_json, to_json
+from . import InputError, _date
+from .batch import _input, _output
+
+__all__ = ["add_parser"]
+
+T = TypeVar("T")
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is negative")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+
+
+def _version(text: str) -> str:
+    if not re.fullmatch(r"\d+\.\d+\.\d+", text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a rubric version such as 1.0.0")
+    return text
+
+
+def add_parser(commands: Any) -> None:
+    """Add the ``synth`` and ``pack`` commands to the top-level sub-commands."""
+    p = commands.add_parser(
+        "synth",
+        help="write seeded synthetic cases as JSON Lines",
+        description="Write N synthetic cases on the built-in rubric, one compact case per line. "
+        "The same seed gives the same bytes on every machine.",
+    )
+    p.add_argument("--n", type=_count, required=True, metavar="N", help="how many cases")
+    p.add_argument("--seed", type=_seed, required=True, metavar="S", help="the random seed (a whole number)")
+    p.add_argument(
+        "--as-of", type=_date, default=AS_OF, metavar="DATE", help=f"the cases' as_of (default: {AS_OF.isoformat()})"
+    )
+    p.add_argument("-o", "--output", metavar="OUT.jsonl", required=True, help="cases; - is standard output")
+    p.set_defaults(run=_cmd_synth)
+
+    p = commands.add_parser(
+        "pack",
+        help="group subjects and evidence files into cases",
+        description="Group the evidence records of E.jsonl by subject_id into one case per subject of S.jsonl. "
+        "Bad lines are reported on stderr and skipped; a subject id seen again is reported and the first kept; "
+        "evidence naming no subject goes to the orphans file (or is counted on stderr). "
+        "Exit 0 when no line was bad and no evidence orphaned, 3 otherwise, 2 when an input cannot be read. "
+        "Everything is held in memory: for larger data group by subject_id with Dask or Spark.",
+    )
+    p.add_argument("--subjects", metavar="S.jsonl", required=True, help="subjects, one per line; - is standard input")
+    p.add_argument("--evidence", metavar="E.jsonl", required=True, help="evidence, one per line; - is standard input")
+    p.add_argument("--as-of", type=_date, required=True, metavar="DATE", help="the as_of of every case")
+    p.add_argument("--rubric", type=_version, metavar="VERSION", help="the built-in rubric version the cases name")
+    p.add_argument("-o", "--output", metavar="CASES.jsonl", required=True, help="cases; - is standard output")
+    p.add_argument("--orphans", metavar="ORPHANS.jsonl", help="evidence naming no subject, one per line")
+    p.set_defaults(run=_cmd_pack)
+
+
+# -- synth ---------------------------------------------------------------------------
+
+
+def _cmd_synth(args: argparse.Namespace, out: TextIO) -> int:
+    n = 0
+    with _output(args.output, out) as f:
+        for case in synthetic_cases(args.n, seed=args.seed, as_of=args.as_of):
+            f.write(to_json(case) + "\n")
+            n += 1
+    sys.stderr.write(f"kol-trust: wrote {n} synthetic cases (seed {args.seed})\n")
+    return 0
+
+
+# -- pack ----------------------------------------------------------------------------
+
+
+def _read(path: str, cls: type[T], bad: Callable[[str, int, str], None]) -> list[tuple[int, T]]:
+    """The parsed lines of a JSON Lines file with their line numbers; a bad
+    line is passed to *bad* and skipped; blank lines are skipped."""
+    items: list[tuple[int, T]] = []
+    with _input(path) as stream:
+        for n, raw in enumerate(read_lines(stream), start=1):
+            text = raw.removesuffix(b"\n").removesuffix(b"\r")
+            if len(text) > DEFAULT_MAX_LINE_BYTES:
+                bad(path, n, f"line longer than {DEFAULT_MAX_LINE_BYTES} bytes: not parsed")
+            elif text.strip():
+                try:
+                    items.append((n, from_json(text, cls)))
+                except KolTrustError as e:
+                    bad(path, n, str(e))
+    return items
+
+
+def _cmd_pack(args: argparse.Namespace, out: TextIO) -> int:
+    if args.subjects == "-" and args.evidence == "-":
+        raise InputError("--subjects and --evidence cannot both be standard input")
+    if args.output == "-" and args.orphans == "-":
+        raise InputError("-o and --orphans cannot both be standard output")
+    bad_lines = 0
+
+    def bad(path: str, line: int, error: str) -> None:
+        nonlocal bad_lines
+        bad_lines += 1
+        name = "standard input" if path == "-" else path
+        sys.stderr.write(f"kol-trust: {name}:{line}: {error}\n")
+
+    subjects: dict[str, Subject] = {}
+    first_line: dict[str, int] = {}
+    for n, subject in _read(args.subjects, Subject, bad):
+        if subject.id in subjects:
+            bad(
+                args.subjects,
+                n,
+                f"duplicate subject id {subject.id!r} (first on line {first_line[subject.id]}): skipped",
+            )
+        else:
+            subjects[subject.id] = subject
+            first_line[subject.id] = n
+    evidence = [record for _, record in _read(args.evidence, Evidence, bad)]
+    cases, orphans = pack(subjects.values(), evidence, as_of=args.as_of, rubric_version=args.rubric)
+
+    with _output(args.output, out) as f:
+        for case in cases:
+            f.write(to_json(case) + "\n")
+    if args.orphans is not None:
+        with _output(args.orphans, out) as f:
+            for record in orphans:
+                f.write(to_json(record) + "\n")
+    if orphans:
+        unknown = sorted({r.subject_id for r in orphans})
+        shown = ", ".join(unknown[:5]) + (", …" if len(unknown) > 5 else "")
+        where = f"written to {args.orphans}" if args.orphans is not None else "not written (use --orphans FILE)"
+        sys.stderr.write(
+            f"kol-trust: {len(orphans)} evidence records name no subject ({len(unknown)} unknown ids: {shown}); "
+            f"{where}\n"
+        )
+    sys.stderr.write(
+        f"kol-trust: {len(cases)} cases from {len(subjects)} subjects and {len(evidence)} evidence records; "
+        f"{len(evidence) - len(orphans)} packed, {len(orphans)} orphaned, {bad_lines} bad lines skipped\n"
+    )
+    return 0 if bad_lines == 0 and not orphans else 3
