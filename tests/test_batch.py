@@ -7,6 +7,7 @@ import io
 import json
 import subprocess
 import sys
+import types
 from pathlib import Path
 from typing import Any
 
@@ -255,3 +256,37 @@ def test_cli_stdin_stdout(tmp_path: Path) -> None:
     assert (
         proc.stderr.decode() == f"kol-trust: read {len(good) + len(bad)}, assessed {len(good)}, rejected {len(bad)}\n"
     )
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_only_on_a_terminal_with_tqdm(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kol_trust.cli.batch import progress
+
+    seen: list[object] = []
+
+    class FakeTqdm:
+        def __init__(self, iterable: object, **kwargs: object) -> None:
+            seen.append(kwargs.get("file"))
+            self.iterable = iterable
+
+        def __iter__(self) -> object:
+            return iter(self.iterable)  # type: ignore[call-overload]
+
+    fake = types.ModuleType("tqdm")
+    fake.tqdm = FakeTqdm  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "tqdm", fake)
+    results = [1, 2, 3]
+
+    monkeypatch.setattr(sys, "stderr", io.StringIO())  # not a terminal: no bar
+    assert progress(results) is results  # type: ignore[arg-type]
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert list(progress(results)) == results  # type: ignore[arg-type]
+    assert seen == [terminal]
+
+    monkeypatch.setitem(sys.modules, "tqdm", None)  # tqdm not installed: no bar
+    assert progress(results) is results  # type: ignore[arg-type]

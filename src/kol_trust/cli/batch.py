@@ -1,5 +1,8 @@
 """``kol-trust batch``: assess a JSON Lines file of cases, one per line.
 
+A progress bar shows on standard error when it is a terminal and the
+``progress`` extra (tqdm) is installed.
+
 Exit codes: 0 every line assessed; 3 some lines rejected (listed in the
 errors file); 2 the input cannot be read (or a bad option).  Output files
 appear only when the run completes: each is written to a temporary file in
@@ -14,11 +17,11 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
-from ..batch import DEFAULT_MAX_LINE_BYTES, BatchSummary, read_lines, run_jsonl
+from ..batch import DEFAULT_MAX_LINE_BYTES, BatchSummary, LineResult, read_lines, run_jsonl
 from . import InputError, _date, resolve_rubric
 
 __all__ = ["add_parser"]
@@ -98,6 +101,19 @@ def _output(path: str, stdout: TextIO) -> Iterator[TextIO]:
         raise
 
 
+def progress(results: Iterable[LineResult]) -> Iterable[LineResult]:
+    """A progress bar on standard error when it is a terminal and tqdm (the
+    ``progress`` extra) is installed; otherwise the results as they are."""
+    if not sys.stderr.isatty():
+        return results
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return results
+    bar: Iterable[LineResult] = tqdm(results, unit=" lines", file=sys.stderr, leave=False)
+    return bar
+
+
 def _cmd_batch(args: argparse.Namespace, out: TextIO) -> int:
     if args.output == "-" and args.errors == "-":
         raise InputError("-o and --errors cannot both be standard output")
@@ -111,7 +127,7 @@ def _cmd_batch(args: argparse.Namespace, out: TextIO) -> int:
             workers=args.workers,
             max_line_bytes=args.max_line_bytes,
         )
-        for r in results:
+        for r in progress(results):
             if r.output is not None:
                 good.write(r.output + "\n")
                 assessed += 1
