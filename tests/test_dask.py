@@ -159,3 +159,69 @@ def test_dataframe_custom_column_and_rubric(client: Any) -> None:
 def test_partition_of_nothing() -> None:
     out = kd.assess_partition(pd.DataFrame({"case": pd.Series([], dtype=object)}))
     assert list(out.columns) == list(kd.RESULT_COLUMNS) and len(out) == 0
+
+
+# -- pack_bag ------------------------------------------------------------------------
+
+
+def _vector_cases_with_distinct_ids() -> list[dict[str, Any]]:
+    """A few vector cases, one subject id each (vectors share ids: rename where needed)."""
+    by_name = {p.name[:2]: json.loads(p.read_text(encoding="utf-8"))["case"] for p in VECTORS.glob("*.json")}
+    picked: list[dict[str, Any]] = []
+    for name, sid in [("01", "kol-empty"), ("02", None), ("03", "kol-claim"), ("16", None), ("17", None)]:
+        doc = copy.deepcopy(by_name[name])
+        if sid is not None:
+            doc["subject"]["id"] = sid
+            for e in doc["evidence"]:
+                e["subject_id"] = sid
+        picked.append(doc)
+    assert len({d["subject"]["id"] for d in picked}) == len(picked)
+    assert {(d["as_of"], d.get("rubric")) for d in picked} == {("2026-11-29", "1.0.0")}
+    return picked
+
+
+def test_pack_bag_rebuilds_the_cases(client: Any) -> None:
+    originals = _vector_cases_with_distinct_ids()
+    subjects: list[Any] = [json.dumps(d["subject"], ensure_ascii=False) for d in originals]
+    subjects[1] = subjects[1].encode() + b"\n"  # bytes with a line ending
+    subjects[2] = originals[2]["subject"]  # a dict
+    subjects.insert(2, "{not json")
+    subjects.append(json.dumps({**originals[3]["subject"], "name": "a later twin"}))
+    evidence: list[Any] = []
+    for i in range(max(len(d["evidence"]) for d in originals)):  # interleave the subjects' records
+        evidence.extend(json.dumps(d["evidence"][i], ensure_ascii=False) for d in originals if i < len(d["evidence"]))
+    orphan = {**originals[1]["evidence"][0], "id": "e-orphan", "subject_id": "nobody"}
+    evidence[7:7] = [json.dumps(orphan), "", json.dumps({"id": "e-bad"})]
+
+    cases, problems = kd.pack_bag(
+        db.from_sequence(subjects, npartitions=3),
+        db.from_sequence(evidence, npartitions=4),
+        as_of=kt.from_dict(originals[0], kt.Case).as_of,
+        rubric_version="1.0.0",
+    )
+    got_cases, got_problems = dask.compute(cases, problems)
+
+    by_id = {c["subject"]["id"]: c for c in got_cases}
+    assert len(got_cases) == len(by_id) == len(originals)
+    for doc in originals:
+        packed = by_id[doc["subject"]["id"]]
+        assert packed == kt.to_dict(kt.from_dict(doc, kt.Case))  # evidence in input order
+        assert kt.assess_case(kt.from_dict(packed, kt.Case)) == kt.assess_case(kt.from_dict(doc, kt.Case))
+        assert _local(packed) == _local(doc)  # fingerprint included
+
+    assert sorted((p["input"], p["index"]) for p in got_problems) == [
+        ("evidence", 7),
+        ("evidence", 9),
+        ("subjects", 2),
+        ("subjects", 6),
+    ]
+    found = {(p["input"], p["index"]): p for p in got_problems}
+    assert found["subjects", 2]["item"] == "{not json" and found["subjects", 2]["error"]
+    assert found["subjects", 6]["error"].startswith("duplicate subject id 'kol-bs-lan' (first at index 4)")
+    assert found["evidence", 7] == {
+        "input": "evidence",
+        "index": 7,
+        "error": "no subject with id 'nobody'",
+        "item": kt.to_dict(kt.from_dict(orphan, kt.Evidence)),
+    }
+    assert found["evidence", 9]["item"] == json.dumps({"id": "e-bad"}) and found["evidence", 9]["error"]

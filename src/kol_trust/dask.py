@@ -29,14 +29,18 @@ except ImportError as e:  # pragma: no cover - exercised only without the extra
     raise ImportError('kol_trust.dask needs Dask and pandas: pip install "kol-trust[dask]"') from e
 
 from .batch import DEFAULT_MAX_LINE_BYTES, LineResult, _run_chunk, _strip_eol
+from .errors import KolTrustError
+from .model import Evidence, Subject
+from .pack import pack
 from .rubric import Rubric
-from .wire import from_json, to_json
+from .wire import from_dict, from_json, to_dict, to_json
 
 __all__ = [
     "RESULT_COLUMNS",
     "assess_bag",
     "assess_dataframe",
     "assess_partition",
+    "pack_bag",
 ]
 
 RESULT_COLUMNS = ("subject_id", "score", "tier", "certified", "fingerprint", "assessment", "error")
@@ -220,3 +224,142 @@ def assess_dataframe(
         _frame, column, rubric_arg, as_of, max_line_bytes, meta=meta, align_dataframes=False
     )
     return result
+
+
+# -- packing -------------------------------------------------------------------------
+
+_SUBJECTS = "subjects"
+_EVIDENCE = "evidence"
+
+# A parsed item travels as (subject id or None for a bad item, input name, position, payload).
+_Tagged = tuple[str | None, str, int, Any]
+
+
+def _parse_item(item: Any, cls: type[Subject] | type[Evidence]) -> Subject | Evidence | str | None:
+    """*item* as a *cls*, why it is not one (str), or None for a blank line."""
+    try:
+        if isinstance(item, Mapping):
+            return from_dict(item, cls)
+        line = _line_of(item)
+        if isinstance(line, str):
+            return line
+        if not line.strip():
+            return None
+        if len(line) > DEFAULT_MAX_LINE_BYTES:
+            return f"line longer than {DEFAULT_MAX_LINE_BYTES} bytes: not parsed"
+        return from_json(line, cls)
+    except KolTrustError as e:
+        return str(e)
+
+
+def _parse_partition(items: list[Any], start: int, which: str) -> list[_Tagged]:
+    """The tagged items of one partition whose first item is item *start* of its bag."""
+    out: list[_Tagged] = []
+    for n, item in enumerate(items, start=start):
+        parsed = _parse_item(item, Subject if which == _SUBJECTS else Evidence)
+        if isinstance(parsed, str):
+            out.append((None, which, n, {"input": which, "index": n, "error": parsed, "item": item}))
+        elif isinstance(parsed, Subject):
+            out.append((parsed.id, which, n, parsed))
+        elif isinstance(parsed, Evidence):
+            out.append((parsed.subject_id, which, n, parsed))
+    return out
+
+
+def _parsed_bag(items: db.Bag, which: str) -> db.Bag:
+    """*items* parsed, each tagged with its position in *items* (counted across partitions)."""
+    run = delayed(_parse_partition, pure=True)
+    count = delayed(len, pure=True)
+    add = delayed(operator.add, pure=True)
+    parts: list[Any] = []
+    start: Any = 0
+    for part in cast(Any, items).to_delayed():
+        part = delayed(list, pure=True)(part)
+        parts.append(run(part, start, which))
+        start = add(start, count(part))
+    bag: db.Bag = cast(Any, db).from_delayed(parts)
+    return bag
+
+
+def _is_bad(t: _Tagged) -> bool:
+    return t[0] is None
+
+
+def _is_good(t: _Tagged) -> bool:
+    return t[0] is not None
+
+
+def _group_key(t: _Tagged) -> str | None:
+    return t[0]
+
+
+def _payload(t: tuple[Any, ...]) -> Any:
+    return t[-1]
+
+
+def _is_case(t: tuple[str, Any]) -> bool:
+    return t[0] == "case"
+
+
+def _is_problem(t: tuple[str, Any]) -> bool:
+    return t[0] != "case"
+
+
+def _pack_group(
+    group: tuple[str, list[_Tagged]], as_of: dt.date, rubric_version: str | None
+) -> list[tuple[str, dict[str, Any]]]:
+    """The case (if the id has a subject) and the problems of one subject id's items."""
+    sid, tagged = group
+    tagged = sorted(tagged, key=lambda t: (t[1] != _SUBJECTS, t[2]))  # subjects first, then input order
+    subjects = [(n, s) for _, which, n, s in tagged if which == _SUBJECTS]
+    evidence = [e for _, which, _, e in tagged if which == _EVIDENCE]
+    out: list[tuple[str, dict[str, Any]]] = []
+    first = subjects[0][0] if subjects else None
+    for n, subject in subjects[1:]:
+        why = f"duplicate subject id {sid!r} (first at index {first}): skipped"
+        out.append(("problem", {"input": _SUBJECTS, "index": n, "error": why, "item": to_dict(subject)}))
+    cases, orphans = pack([s for _, s in subjects[:1]], evidence, as_of=as_of, rubric_version=rubric_version)
+    out.extend(("case", to_dict(case)) for case in cases)
+    positions = iter(n for _, which, n, _ in tagged if which == _EVIDENCE)  # orphans: all or none
+    for record in orphans:
+        why = f"no subject with id {sid!r}"
+        out.append(("problem", {"input": _EVIDENCE, "index": next(positions), "error": why, "item": to_dict(record)}))
+    return out
+
+
+def pack_bag(
+    subjects: db.Bag,
+    evidence: db.Bag,
+    *,
+    as_of: dt.date,
+    rubric_version: str | None = None,
+) -> tuple[db.Bag, db.Bag]:
+    """:func:`kol_trust.pack.pack` on Dask bags: group *evidence* by ``subject_id`` into cases.
+
+    *subjects* and *evidence* hold JSON lines (``str`` or ``bytes``) or
+    documents (dicts) of subjects and of evidence records; blank lines are
+    skipped.  Returns two lazy bags ``(cases, problems)``:
+
+    - *cases*: one case document (as :func:`kol_trust.to_dict` gives) per
+      subject, dated *as_of* and naming *rubric_version*, with the subject's
+      evidence in input order (its position in *evidence*, across
+      partitions); a subject without evidence gets an empty case;
+    - *problems*: one ``{"input": "subjects" | "evidence", "index": i,
+      "error": why, "item": item}`` per item no case took: a line that is not
+      a valid subject or record (*item* as given), a record whose
+      ``subject_id`` names no subject, or a subject whose id an earlier one
+      already has (the first is kept, as ``kol-trust pack`` does; *item* the
+      parsed document).  *i* is the item's position in its bag, from 0.
+
+    The two bags share one shuffle (a task-based ``groupby`` on the subject
+    id): compute them together, ``dask.compute(cases, problems)``.  Neither
+    bag is in input order.
+    """
+    tagged = cast(Any, db).concat([_parsed_bag(subjects, _SUBJECTS), _parsed_bag(evidence, _EVIDENCE)])
+    grouped = tagged.filter(_is_good).groupby(_group_key, shuffle="tasks")
+    packed = grouped.map(_pack_group, as_of, rubric_version).flatten()
+    cases: db.Bag = packed.filter(_is_case).map(_payload)
+    problems: db.Bag = cast(Any, db).concat(
+        [tagged.filter(_is_bad).map(_payload), packed.filter(_is_problem).map(_payload)]
+    )
+    return cases, problems
