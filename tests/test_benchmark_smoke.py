@@ -86,3 +86,28 @@ def test_quick_run(bench: ModuleType) -> None:
     # The corpus is the same in another process (another PYTHONHASHSEED).
     assert result["corpus"]["digest"] == bench.corpus_digest(bench.build_corpus(20, 5))
     assert "cases/s" in bench.render(result)
+
+
+BATCH_SCRIPT = SCRIPT.parent / "bench_batch.py"
+
+
+@pytest.mark.skipif(not BATCH_SCRIPT.is_file(), reason="benchmarks/bench_batch.py is not in this tree")
+def test_batch_quick_run() -> None:
+    proc = subprocess.run(
+        [sys.executable, str(BATCH_SCRIPT), "--quick", "--json", "--cases", "30", "--seed", "5"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["corpus"]["cases"] == 30
+    # workers=1 and workers=2 give the same output, and every synthetic line is assessed.
+    assert result["identical"] is True
+    assert [r["workers"] for r in result["throughput"]] == [1, 2]
+    assert all(r["assessed"] == 30 and r["rejected"] == 0 for r in result["throughput"])
+    # The memory runs streamed every case (no timing or memory figure is asserted).
+    assert result["memory"]
+    assert all(m["assessed"] == m["cases"] and m["rejected"] == 0 for m in result["memory"])
+    assert all(m["traced_peak_bytes"] > 0 for m in result["tracemalloc"])
