@@ -229,6 +229,9 @@ def _parser() -> argparse.ArgumentParser:
     from . import data
 
     data.add_parser(commands)
+    from . import schema
+
+    schema.add_parser(commands)
     return parser
 
 
