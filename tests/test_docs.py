@@ -30,7 +30,7 @@ def test_docs_build_without_warnings(tmp_path: Path) -> None:
     from sphinx.cmd.build import build_main
 
     out = tmp_path / "html"
-    status = build_main(["-W", "--keep-going", "-b", "html", "-q", str(DOCS), str(out)])
+    status = build_main(["-n", "-W", "--keep-going", "-b", "html", "-q", str(DOCS), str(out)])
     assert status == 0
     assert (out / "index.html").is_file()
     assert (out / "api.html").is_file()
