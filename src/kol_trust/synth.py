@@ -31,6 +31,7 @@ import random
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from .assessment import ExclusionReason
 from .model import Case, Channel, Evidence, Measure, Severity, Status, Subject, SubjectKind
 from .registry import load_rubric
 from .rubric import Criterion, Rubric
@@ -75,18 +76,7 @@ _STATUSES = (Status.ACTIVE, Status.DISPUTED, Status.OVERTURNED)
 _STATUS_WEIGHTS = (80, 15, 5)
 #: Deliberately broken records, about 7 % of them, spread over the reasons of
 #: STANDARD §3 (``not-applicable`` also arises naturally from criterion R06).
-_BROKEN = (
-    "duplicate",
-    "subject-mismatch",
-    "unknown-criterion",
-    "unknown-source",
-    "source-not-accepted",
-    "future",
-    "expired",
-    "too-old",
-    "overturned",
-    "measure-mismatch",
-)
+_BROKEN = tuple(r.value for r in ExclusionReason if r is not ExclusionReason.NOT_APPLICABLE)
 _BROKEN_RATE = 0.07
 _INCIDENT_RATE = 0.06  # share of records that are incident findings
 

@@ -185,16 +185,9 @@ _JURISDICTIONS = ("VN", "VN", "VN", "US", "SG", "TH", "KR")
 _AGENCIES = (None, None, "Công ty TNHH Truyền thông Ánh Dương", "MCN Việt", "X")
 _URLS = (None, "https://www.tiktok.com/@nguyen.huong", "https://youtube.com/c/x")
 _ODD_NAMES = st.one_of(_SHORT_IDS, st.text(max_size=12))
-_FAULTS = (
-    "subject-mismatch",
-    "unknown-criterion",
-    "unknown-source",
-    "source-not-accepted",
-    "future",
-    "expired",
-    "too-old",
-    "overturned",
-    "measure-mismatch",
+# not-applicable comes from the subject, duplicate from the list strategy.
+_FAULTS = tuple(
+    r.value for r in ExclusionReason if r not in (ExclusionReason.DUPLICATE, ExclusionReason.NOT_APPLICABLE)
 )
 
 

@@ -22,19 +22,9 @@ from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 from ..batch import DEFAULT_MAX_LINE_BYTES, BatchSummary, LineResult, read_lines, run_jsonl
-from . import InputError, _date, resolve_rubric
+from . import InputError, _date, resolve_rubric, whole_number
 
 __all__ = ["add_parser"]
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not at least 1")
-    return value
 
 
 def add_parser(commands: Any) -> None:
@@ -49,12 +39,12 @@ def add_parser(commands: Any) -> None:
     p.add_argument("input", metavar="IN.jsonl", help="cases, one per line; - reads standard input")
     p.add_argument("-o", "--output", metavar="OUT.jsonl", required=True, help="assessments; - is standard output")
     p.add_argument("--errors", metavar="ERR.jsonl", required=True, help='rejected lines as {"line": N, "error": "..."}')
-    p.add_argument("--workers", type=_positive, default=1, metavar="N", help="processes to use (default: 1)")
+    p.add_argument("--workers", type=whole_number(1), default=1, metavar="N", help="processes to use (default: 1)")
     p.add_argument("--rubric", metavar="VERSION|FILE", help="a built-in version such as 1.0.0, or a rubric file")
     p.add_argument("--as-of", type=_date, metavar="DATE", help="assess on this day instead of each case's as_of")
     p.add_argument(
         "--max-line-bytes",
-        type=_positive,
+        type=whole_number(1),
         default=DEFAULT_MAX_LINE_BYTES,
         metavar="N",
         help=f"reject longer lines without parsing them (default: {DEFAULT_MAX_LINE_BYTES})",

@@ -21,22 +21,12 @@ from ..model import Evidence, Subject
 from ..pack import pack
 from ..synth import AS_OF, synthetic_cases
 from ..wire import from_json, to_json
-from . import InputError, _date
+from . import InputError, _date, whole_number
 from .batch import _input, _output
 
 __all__ = ["add_parser"]
 
 T = TypeVar("T")
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is negative")
-    return value
 
 
 def _seed(text: str) -> int:
@@ -60,7 +50,7 @@ def add_parser(commands: Any) -> None:
         description="Write N synthetic cases on the built-in rubric, one compact case per line. "
         "The same seed gives the same bytes on every machine.",
     )
-    p.add_argument("--n", type=_count, required=True, metavar="N", help="how many cases")
+    p.add_argument("--n", type=whole_number(0), required=True, metavar="N", help="how many cases")
     p.add_argument("--seed", type=_seed, required=True, metavar="S", help="the random seed (a whole number)")
     p.add_argument(
         "--as-of", type=_date, default=AS_OF, metavar="DATE", help=f"the cases' as_of (default: {AS_OF.isoformat()})"
