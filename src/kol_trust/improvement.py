@@ -1,0 +1,747 @@
+"""Improvement plans and what-if assessments: what it takes to reach the next tier.
+
+:func:`~kol_trust.improvement_plan` reads an :class:`~kol_trust.Assessment`
+against its rubric and says what separates the subject from the next tier up
+(:class:`~kol_trust.Shortfall`) and which criteria could add points, ranked by
+the most the final score could gain (:class:`~kol_trust.Opportunity`).
+:func:`~kol_trust.what_if` re-assesses a case with records added or removed
+and says what changed.
+
+Both are pure: no I/O (the built-in rubrics are package data), no clock.
+
+**Precision of** :attr:`~kol_trust.Opportunity.max_gain`.  The gain is the reported
+final score with the criterion at 100, everything else equal, minus the
+reported score now.
+
+* Given the ``case`` the assessment was made from, it is *exact*: the
+  criterion scores are recomputed from the evidence and the new final score
+  is computed the way the engine computes it (same sums, same gates, same
+  caps), so re-assessing with the criterion at exactly 100 gives a reported
+  score exactly ``max_gain`` higher.
+* From the assessment alone, assessed criteria are known only through their
+  reported scores (a reported value is within 0.0505 of the raw one: 0.05,
+  plus 0.0005 from the first rounding step).  Unassessed criteria (their
+  prior, or 100 for incidents) and the raw overall score when no cap holds
+  it are exact; the estimate uses whichever of the two sums carries less
+  error, so the new raw score is off by at most 0.0505 points and
+  ``max_gain`` by at most 0.1, with one exception: gates are judged from
+  estimates too.  A ``pillar-below`` gate on the criterion's pillar is
+  re-checked with the estimated pillar score, and an ``incident`` gate that
+  also looks at another criterion with records is assumed to keep
+  triggering.  When the criterion has no used record and no cap holds the
+  raw score, the estimate is exact (given the same gates).
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+from .assessment import Assessment, RubricRef
+from .cases import assess_case, rubric_for
+from .engine import CompiledRubric, _criterion_score, _select, assess, compile_rubric, round1
+from .errors import Problem, ValidationError
+from .model import Case, Evidence, Measure, Severity, Status, Text
+from .registry import RubricRegistry
+from .rubric import Criterion, CriterionBelow, Gate, IncidentCondition, Missing, PillarBelow, Rubric, Tier
+from .wire import rubric_digest
+
+__all__ = [
+    "CriterionChange",
+    "ImprovementPlan",
+    "Opportunity",
+    "Shortfall",
+    "ShortfallKind",
+    "WhatIf",
+    "improvement_plan",
+    "what_if",
+]
+
+_fsum = math.fsum
+
+
+class ShortfallKind(enum.StrEnum):
+    """Which condition of the target tier an assessment fails."""
+
+    SCORE = "score"
+    """The final score is below the tier's ``min_score``."""
+    PILLAR = "pillar"
+    """An applicable pillar is below the tier's ``min_pillar_score``."""
+    COVERAGE = "coverage"
+    """Coverage is below the tier's ``min_coverage``."""
+    GATE = "gate"
+    """A triggered gate disqualifies, or caps the score below the tier's ``min_score``."""
+
+
+@attrs.frozen
+class Shortfall:
+    """One condition of the target tier that the assessment fails."""
+
+    kind: ShortfallKind
+    ref: str | None
+    """The pillar id or gate id; ``None`` for score and coverage."""
+    required: float | None
+    """The tier's threshold; ``None`` for gates."""
+    actual: float | None
+    """The reported value; ``None`` for gates."""
+    gap: float | None
+    """``round1(required - actual)``; ``None`` for gates."""
+    advice: Text
+    """What to do about it, in one sentence, in Vietnamese and English."""
+
+
+@attrs.frozen
+class Opportunity:
+    """A criterion that could add points or clear a gate."""
+
+    criterion: str
+    pillar: str
+    measure: Measure
+    title: Text
+    """The criterion's title in the rubric."""
+    score: float | None
+    """The criterion's reported score now."""
+    max_gain: float
+    """The most the reported final score could rise if this criterion reached 100,
+    everything else equal (a multiple of 0.1; see the module for its precision)."""
+    lifts: tuple[str, ...]
+    """Ids of triggered gates that would stop triggering, in rubric order."""
+    sources: tuple[str, ...]
+    """Ids of the sources whose records the criterion accepts, most reliable first."""
+    advice: Text
+    """What kind of evidence would show it, in Vietnamese and English."""
+
+
+@attrs.frozen
+class ImprovementPlan:
+    """What separates an assessed subject from the next tier, and where points can come from."""
+
+    subject_id: str
+    rubric: RubricRef
+    current_tier: str
+    target_tier: str | None
+    """The tier just above the current one; ``None`` at the top tier."""
+    shortfalls: tuple[Shortfall, ...]
+    """The target tier's conditions that fail: gates first (rubric order), then
+    the score, the pillars (rubric order) and coverage.  Empty at the top."""
+    opportunities: tuple[Opportunity, ...]
+    """Ranked by ``max_gain``, highest first, then by criterion id."""
+    score: float | None = None
+    """The reported final score of the assessment."""
+    current_title: Text | None = None
+    """The current tier's title."""
+    target_title: Text | None = None
+    """The target tier's title, if there is a target."""
+    exact: bool = False
+    """True when the gains were computed from the case's evidence (exact), false
+    when estimated from the assessment's reported values."""
+
+    def lines(self, lang: str = "en") -> list[str]:
+        """The plan as readable lines of text, in ``"vi"`` or ``"en"``."""
+        if lang not in ("vi", "en"):
+            raise ValueError(f"lang must be 'vi' or 'en', got {lang!r}")
+        vi = lang == "vi"
+        out = [
+            (
+                f"Kế hoạch cải thiện cho {self.subject_id} theo bộ tiêu chí {self.rubric.id} {self.rubric.version}"
+                if vi
+                else f"Improvement plan for {self.subject_id} under rubric {self.rubric.id} {self.rubric.version}"
+            )
+        ]
+        current = _tier_label(self.current_tier, self.current_title, lang)
+        score = "" if self.score is None else f", {'điểm' if vi else 'score'} {_fixed(self.score, lang)}"
+        out.append(f"Hạng hiện tại: {current}{score}." if vi else f"Current tier: {current}{score}.")
+        if self.target_tier is None:
+            out.append("Đã ở hạng cao nhất." if vi else "Already at the top tier.")
+        else:
+            target = _tier_label(self.target_tier, self.target_title, lang)
+            out.append(f"Hạng tiếp theo: {target}." if vi else f"Next tier: {target}.")
+            if self.shortfalls:
+                out.append("Cần khắc phục:" if vi else "What stands in the way:")
+                out.extend(f"  - {s.advice(lang)}" for s in self.shortfalls)
+        if self.opportunities:
+            out.append("Cơ hội tăng điểm:" if vi else "Where points can come from:")
+            for o in self.opportunities:
+                now = "–" if o.score is None else _fixed(o.score, lang)
+                gain = _fixed(o.max_gain, lang)
+                if vi:
+                    line = f"  - {o.criterion} {o.title.vi}: điểm {now}, điểm tổng tăng tối đa {gain}"
+                    if o.lifts:
+                        line += f"; gỡ ngưỡng {', '.join(o.lifts)}"
+                else:
+                    line = f"  - {o.criterion} {o.title.en}: score {now}, up to +{gain} points overall"
+                    if o.lifts:
+                        line += f"; clears {', '.join(o.lifts)}"
+                out.append(f"{line}. {o.advice(lang)}")
+        else:
+            out.append("Không còn tiêu chí nào có thể tăng điểm." if vi else "No criterion can add points.")
+        return out
+
+
+@attrs.frozen
+class CriterionChange:
+    """How one criterion's reported score or assessed flag changed in a :class:`~kol_trust.WhatIf`."""
+
+    id: str
+    before: float | None
+    """Reported score before (``None`` when not applicable)."""
+    after: float | None
+    """Reported score after."""
+    assessed_before: bool
+    """Whether it had a used record before."""
+    assessed_after: bool
+    """Whether it has a used record after."""
+
+
+@attrs.frozen
+class WhatIf:
+    """A case assessed as it is and with some records added or removed."""
+
+    before: Assessment
+    after: Assessment
+    score_change: float
+    """``round1(after.score - before.score)``."""
+    tier_changed: bool
+    criteria: tuple[CriterionChange, ...]
+    """The criteria whose reported score or assessed flag changed, in rubric order."""
+    gates_cleared: tuple[str, ...]
+    """Gates that triggered before and not after, in rubric order."""
+    gates_triggered: tuple[str, ...]
+    """Gates that trigger after and did not before, in rubric order."""
+    added: tuple[str, ...] = ()
+    """Ids of the records added."""
+    removed: tuple[str, ...] = ()
+    """Ids of the records removed (each once, sorted)."""
+
+
+# -- the improvement plan ----------------------------------------------------------------------
+
+
+def improvement_plan(
+    assessment: Assessment, rubric: Rubric | None = None, *, case: Case | None = None
+) -> ImprovementPlan:
+    """What *assessment* lacks for the next tier up, and which criteria could add points.
+
+    *rubric* is the rubric the assessment was made under; by default the
+    built-in rubric of the assessment's rubric id and version.  Its digest
+    must be the assessment's, else :class:`~kol_trust.ValidationError` is
+    raised naming both digests.
+
+    The target tier is the tier just above the current one (tiers are listed
+    best first); a disqualified subject, in the last tier, targets the tier
+    above the last.  Shortfalls are the target's failed conditions: every
+    triggered disqualifying gate, and every triggered cap below the target's
+    ``min_score`` (kind ``gate``), the score below ``min_score``, each
+    applicable pillar below ``min_pillar_score`` and coverage below
+    ``min_coverage``.
+
+    Opportunities are the applicable criteria that would add points at 100,
+    or clear a triggered gate.  Reaching 100 means: evidence, and a perfect
+    score, for proportion and attestation criteria; no counted record for
+    incidents criteria.  Gates on the criterion stop (criterion-below,
+    missing, and incident gates unless another criterion's record still
+    triggers them), a pillar-below gate on its pillar is re-checked; the
+    remaining caps apply.
+
+    With *case*, the case the assessment was made from (checked by its
+    fingerprint), the gains are exact; without it, they are estimated from
+    reported values (see the module documentation for the precision).
+    """
+    if not isinstance(assessment, Assessment):
+        raise TypeError(f"assessment must be an Assessment, got {type(assessment).__name__}")
+    rubric = _rubric_of(assessment, rubric)
+    compiled = compile_rubric(rubric)
+    _check_shape(assessment, rubric)
+    model = _Model.from_case(assessment, compiled, case) if case is not None else _Model.estimate(assessment, compiled)
+    tiers = rubric.tiers
+    current_index = next(k for k, t in enumerate(tiers) if t.id == assessment.tier)
+    target = tiers[current_index - 1] if current_index > 0 else None
+    opportunities = sorted(
+        (o for c in rubric.criteria if (o := _opportunity(assessment, rubric, model, c)) is not None),
+        key=lambda o: (-o.max_gain, o.criterion),
+    )
+    return ImprovementPlan(
+        subject_id=assessment.subject_id,
+        rubric=assessment.rubric,
+        current_tier=assessment.tier,
+        target_tier=target.id if target is not None else None,
+        shortfalls=_shortfalls(assessment, rubric, target) if target is not None else (),
+        opportunities=tuple(opportunities),
+        score=assessment.score,
+        current_title=tiers[current_index].title,
+        target_title=target.title if target is not None else None,
+        exact=model.exact,
+    )
+
+
+def _rubric_of(assessment: Assessment, rubric: Rubric | None) -> Rubric:
+    if rubric is None:
+        rubric = RubricRegistry().get(assessment.rubric.id, assessment.rubric.version)
+    elif not isinstance(rubric, Rubric):
+        raise TypeError(f"rubric must be a Rubric, got {type(rubric).__name__}")
+    digest = rubric_digest(rubric)
+    if digest != assessment.rubric.digest:
+        raise ValidationError(
+            "improvement plan",
+            [
+                Problem(
+                    "$.rubric.digest",
+                    f"the assessment was made under rubric digest {assessment.rubric.digest}, "
+                    f"but rubric {rubric.id} {rubric.version} has digest {digest}",
+                )
+            ],
+        )
+    return rubric
+
+
+def _check_shape(a: Assessment, rubric: Rubric) -> None:
+    """The assessment lists the rubric's criteria and pillars in order, and one of its tiers."""
+    problems = []
+    if tuple(cr.id for cr in a.criteria) != tuple(c.id for c in rubric.criteria):
+        problems.append(Problem("$.criteria", "the criteria are not those of the rubric, in rubric order"))
+    if tuple(p.id for p in a.pillars) != tuple(p.id for p in rubric.pillars):
+        problems.append(Problem("$.pillars", "the pillars are not those of the rubric, in rubric order"))
+    if a.tier not in {t.id for t in rubric.tiers}:
+        problems.append(Problem("$.tier", f"the rubric has no tier {a.tier!r}"))
+    known = {g.id for g in rubric.gates}
+    problems.extend(
+        Problem(f"$.gates[{k}].id", f"the rubric has no gate {g.id!r}")
+        for k, g in enumerate(a.gates)
+        if g.id not in known
+    )
+    if problems:
+        raise ValidationError("assessment", problems)
+
+
+@attrs.frozen
+class _Model:
+    """The raw numbers behind an assessment: exact (from the case) or estimated."""
+
+    compiled: CompiledRubric
+    applicable: tuple[bool, ...]
+    g: tuple[float, ...]
+    q: tuple[float, ...]
+    raw: tuple[float, ...]
+    """c_i in [0, 1]; 0 when not applicable."""
+    known: tuple[bool, ...]
+    """Whether raw[i] is exact."""
+    s: float | None
+    """The raw overall score before caps, when known exactly."""
+    floor: float
+    """A lower bound of the raw overall score (the assessment's raw score)."""
+    hits: dict[int, frozenset[int]]
+    """Triggered incident gates (rubric index): the criteria whose records trigger them."""
+    exact: bool
+
+    @classmethod
+    def from_case(cls, a: Assessment, compiled: CompiledRubric, case: Case) -> _Model:
+        if not isinstance(case, Case):
+            raise TypeError(f"case must be a Case, got {type(case).__name__}")
+        rubric = compiled.rubric
+        again = assess(case.subject, case.evidence, rubric=rubric, as_of=case.as_of)
+        if again.fingerprint != a.fingerprint:
+            raise ValidationError(
+                "improvement plan",
+                [
+                    Problem(
+                        "$.fingerprint",
+                        f"the case (fingerprint {again.fingerprint}) is not the one assessed "
+                        f"(fingerprint {a.fingerprint})",
+                    )
+                ],
+            )
+        shares = compiled.shares(compiled.applicability(case.subject))
+        _, used, _ = _select(case.subject, case.evidence, compiled, shares, case.as_of)
+        applicable = shares.applicable
+        raw = tuple(_criterion_score(c, used[c.index]) if applicable[c.index] else 0.0 for c in compiled.criteria)
+        triggered = {g.id for g in a.gates}
+        hits: dict[int, frozenset[int]] = {}
+        for gate in compiled.gates:
+            when = gate.when
+            if isinstance(when, IncidentCondition) and rubric.gates[gate.index].id in triggered:
+                hits[gate.index] = frozenset(
+                    i
+                    for i in gate.criteria
+                    if applicable[i]
+                    and any(
+                        u.record.status is Status.ACTIVE
+                        and u.record.severity is not None
+                        and u.record.severity.rank >= gate.min_rank
+                        and u.age <= when.within_days
+                        for u in used[i]
+                    )
+                )
+        s = min(100.0, 100.0 * _fsum(shares.g[i] * raw[i] for i in range(len(raw)) if applicable[i]))
+        return cls(compiled, applicable, shares.g, shares.q, raw, (True,) * len(raw), s, a.raw_score, hits, True)
+
+    @classmethod
+    def estimate(cls, a: Assessment, compiled: CompiledRubric) -> _Model:
+        applicable = tuple(cr.applicable for cr in a.criteria)
+        shares = compiled.shares(tuple(applicable[c.index] for c in compiled.conditional))
+        if shares.applicable != applicable:
+            raise ValidationError(
+                "assessment", [Problem("$.criteria", "the applicable criteria do not follow the rubric's applies_to")]
+            )
+        raw: list[float] = []
+        known: list[bool] = []
+        for c, cr in zip(compiled.criteria, a.criteria, strict=True):
+            if not cr.applicable:
+                raw.append(0.0)
+                known.append(True)
+            elif not cr.assessed:  # no record: the prior, or a clean record
+                raw.append(1.0 if c.measure is Measure.INCIDENTS else c.prior)
+                known.append(True)
+            else:
+                raw.append((cr.score or 0.0) / 100.0)
+                known.append(False)
+        caps = [g.cap for g in a.gates if g.cap is not None]
+        s = a.raw_score if not caps or a.raw_score < min(caps) else None
+        by_id = {g.id: k for k, g in enumerate(compiled.rubric.gates)}
+        hits: dict[int, frozenset[int]] = {}
+        for g in a.gates:
+            gate = compiled.gates[by_id[g.id]]
+            if isinstance(gate.when, IncidentCondition):
+                hits[gate.index] = frozenset(i for i in gate.criteria if applicable[i] and a.criteria[i].assessed)
+        return cls(compiled, applicable, shares.g, shares.q, tuple(raw), tuple(known), s, a.raw_score, hits, False)
+
+    def raised(self, i: int) -> tuple[float, list[float]]:
+        """The raw overall score before caps, and the raw scores, with criterion *i* at 1."""
+        raw = list(self.raw)
+        raw[i] = 1.0
+        n = range(len(raw))
+        whole_error = _fsum(self.g[k] for k in n if self.applicable[k] and k != i and not self.known[k])
+        step_error = 0.0 if self.known[i] else self.g[i]
+        if self.s is not None and not self.exact and step_error < whole_error:
+            s = self.s + 100.0 * self.g[i] * (1.0 - self.raw[i])
+        else:  # the engine's own sum
+            s = 100.0 * _fsum(self.g[k] * raw[k] for k in n if self.applicable[k])
+        s = min(100.0, s)
+        return (s if self.exact else max(s, self.floor)), raw
+
+
+def _opportunity(a: Assessment, rubric: Rubric, model: _Model, criterion: Criterion) -> Opportunity | None:
+    compiled = model.compiled
+    c = compiled.by_id[criterion.id]
+    i = c.index
+    result = a.criteria[i]
+    if not result.applicable:
+        return None
+    s, raw = model.raised(i)
+    by_id = {g.id: k for k, g in enumerate(rubric.gates)}
+    caps: list[float] = []
+    lifts: list[str] = []
+    for g in a.gates:
+        k = by_id[g.id]
+        gate = compiled.gates[k]
+        when = gate.when
+        if isinstance(when, IncidentCondition):
+            still = i not in gate.criteria or bool(model.hits.get(k, frozenset()) - {i})
+        elif isinstance(when, CriterionBelow | Missing):
+            still = gate.target != i
+        elif isinstance(when, PillarBelow) and gate.target == c.pillar:
+            pillar = _fsum(
+                model.q[m.index] * raw[m.index]
+                for m in compiled.criteria
+                if m.pillar == c.pillar and model.applicable[m.index]
+            )
+            still = round1(100.0 * pillar) < when.below
+        else:
+            still = True
+        if still:
+            if g.cap is not None:
+                caps.append(g.cap)
+        else:
+            lifts.append(g.id)
+    gain = round1(round1(min([s, *caps])) - a.score)
+    if gain <= 0 and not lifts:
+        return None
+    sources = _sources(rubric, criterion)
+    return Opportunity(
+        criterion=criterion.id,
+        pillar=criterion.pillar,
+        measure=criterion.measure,
+        title=criterion.title,
+        score=result.score,
+        max_gain=max(gain, 0.0),
+        lifts=tuple(lifts),
+        sources=tuple(s.id for s in sources),
+        advice=_evidence_advice(rubric, criterion, sources),
+    )
+
+
+def _shortfalls(a: Assessment, rubric: Rubric, target: Tier) -> tuple[Shortfall, ...]:
+    found = []
+    gates = {g.id: g for g in rubric.gates}
+    for result in a.gates:
+        gate = gates[result.id]
+        if gate.disqualify or (gate.cap is not None and gate.cap < target.min_score):
+            found.append(Shortfall(ShortfallKind.GATE, gate.id, None, None, None, _gate_advice(rubric, gate)))
+    if a.score < target.min_score:
+        gap = round1(target.min_score - a.score)
+        found.append(
+            Shortfall(
+                ShortfallKind.SCORE,
+                None,
+                target.min_score,
+                a.score,
+                gap,
+                _text(
+                    vi="Nâng điểm từ {a} lên ít nhất {r} (còn thiếu {g} điểm).",
+                    en="Raise the score from {a} to at least {r} ({g} points short).",
+                    a=a.score,
+                    r=target.min_score,
+                    g=gap,
+                ),
+            )
+        )
+    if target.min_pillar_score is not None:
+        for p in a.pillars:
+            if p.score is not None and p.score < target.min_pillar_score:
+                title = rubric.pillar(p.id).title
+                found.append(
+                    Shortfall(
+                        ShortfallKind.PILLAR,
+                        p.id,
+                        target.min_pillar_score,
+                        p.score,
+                        round1(target.min_pillar_score - p.score),
+                        _text(
+                            vi=f"Nâng trụ cột “{title.vi}” từ {{a}} lên ít nhất {{r}}.",
+                            en=f"Raise the “{title.en}” pillar from {{a}} to at least {{r}}.",
+                            a=p.score,
+                            r=target.min_pillar_score,
+                        ),
+                    )
+                )
+    if target.min_coverage is not None and a.coverage < target.min_coverage:
+        found.append(
+            Shortfall(
+                ShortfallKind.COVERAGE,
+                None,
+                target.min_coverage,
+                a.coverage,
+                round1(target.min_coverage - a.coverage),
+                _text(
+                    vi="Nâng độ bao phủ bằng chứng từ {a}% lên ít nhất {r}%: bổ sung bằng chứng cho các tiêu chí chưa có.",
+                    en="Raise evidence coverage from {a}% to at least {r}%: add evidence for the criteria that have none.",
+                    a=a.coverage,
+                    r=target.min_coverage,
+                ),
+            )
+        )
+    return tuple(found)
+
+
+# -- texts -----------------------------------------------------------------------------------
+
+_SEVERITY_VI = {
+    Severity.MINOR: "nhẹ",
+    Severity.MODERATE: "trung bình",
+    Severity.SERIOUS: "nghiêm trọng",
+    Severity.CRITICAL: "đặc biệt nghiêm trọng",
+}
+
+
+def _num(x: float, lang: str) -> str:
+    """A number as short as it goes (``85``, ``72.5``; thresholds may have more
+    decimals), with a decimal comma in Vietnamese."""
+    text = f"{x:.3f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") if lang == "vi" else text
+
+
+def _fixed(x: float, lang: str) -> str:
+    """A reported number with its one decimal, a decimal comma in Vietnamese."""
+    text = f"{x:.1f}"
+    return text.replace(".", ",") if lang == "vi" else text
+
+
+def _days(x: float, lang: str) -> str:
+    text = f"{x:g}"
+    return text.replace(".", ",") if lang == "vi" else text
+
+
+def _text(*, vi: str, en: str, **numbers: float) -> Text:
+    """A text whose ``{name}`` fields are numbers, formatted for each language."""
+    return Text(
+        vi=vi.format(**{k: _num(v, "vi") for k, v in numbers.items()}),
+        en=en.format(**{k: _num(v, "en") for k, v in numbers.items()}),
+    )
+
+
+def _tier_label(tier_id: str, title: Text | None, lang: str) -> str:
+    return f"{title(lang)} ({tier_id})" if title is not None else tier_id
+
+
+def _sources(rubric: Rubric, criterion: Criterion) -> list[_SourceInfo]:
+    """The sources the criterion accepts, most reliable first (ties: listed order)."""
+    by_id = {s.id: s for s in rubric.sources}
+    ids = criterion.accepted_sources if criterion.accepted_sources is not None else tuple(by_id)
+    return sorted(
+        (_SourceInfo(s, by_id[s].title, by_id[s].reliability) for s in ids if s in by_id),
+        key=lambda s: -s.reliability,
+    )
+
+
+@attrs.frozen
+class _SourceInfo:
+    id: str
+    title: Text
+    reliability: float
+
+
+def _either(titles: Sequence[str], lang: str) -> str:
+    """``a, b or c`` (``a, b hoặc c``)."""
+    if len(titles) <= 1:
+        return "".join(titles)
+    return f"{', '.join(titles[:-1])} {'hoặc' if lang == 'vi' else 'or'} {titles[-1]}"
+
+
+def _evidence_advice(rubric: Rubric, criterion: Criterion, sources: Sequence[_SourceInfo]) -> Text:
+    """What kind of evidence would bring *criterion* up, in both languages."""
+    if criterion.measure is Measure.INCIDENTS:
+        max_age = criterion.max_age_days if criterion.max_age_days is not None else rubric.policy.max_age_days
+        vi = "Không phát sinh vi phạm mới; vi phạm đã ghi nhận được khiếu nại hoặc hủy bỏ."
+        en = "No new incidents; recorded ones disputed or overturned."
+        h = criterion.half_life_days
+        if h is not None:
+            vi += (
+                f" Vi phạm cũ giảm một nửa trọng số sau mỗi {_days(h, 'vi')} ngày"
+                f" và không còn được tính sau {max_age} ngày."
+            )
+            en += f" Older incidents weigh half as much every {_days(h, 'en')} days and drop out after {max_age} days."
+        else:
+            vi += f" Vi phạm không còn được tính sau {max_age} ngày."
+            en += f" Incidents drop out after {max_age} days."
+        return Text(vi=vi, en=en)
+    if criterion.measure is Measure.PROPORTION:
+        titles_vi = _either([s.title.vi for s in sources], "vi")
+        titles_en = _either([s.title.en for s in sources], "en")
+        return Text(
+            vi="Hồ sơ về tỷ lệ trường hợp tuân thủ, kèm cỡ mẫu" + (f", từ {titles_vi}." if sources else "."),
+            en="Records of the share of compliant items, with sample sizes"
+            + (f", from {titles_en}." if sources else "."),
+        )
+    best = [s for s in sources if s.reliability == sources[0].reliability] if sources else []
+    titles_vi = _either([s.title.vi for s in best], "vi")
+    titles_en = _either([s.title.en for s in best], "en")
+    return Text(
+        vi="Một xác nhận hiện hành (giá trị 1)" + (f" từ {titles_vi}" if best else "") + ", ghi nhận gần đây.",
+        en="A current attestation (value 1)" + (f" from {titles_en}" if best else "") + ", observed recently.",
+    )
+
+
+def _gate_advice(rubric: Rubric, gate: Gate) -> Text:
+    """What a triggered gate does and what lifts it, in one sentence per language."""
+    cap_vi = _num(gate.cap, "vi") if gate.cap is not None else ""
+    cap_en = _num(gate.cap, "en") if gate.cap is not None else ""
+    if gate.disqualify and gate.cap is not None:
+        effect_vi, effect_en = (
+            f"loại khỏi xếp hạng và giới hạn điểm ở {cap_vi}",
+            f"disqualifies and caps the score at {cap_en}",
+        )
+    elif gate.disqualify:
+        effect_vi, effect_en = "loại khỏi xếp hạng", "disqualifies"
+    else:
+        effect_vi, effect_en = f"giới hạn điểm ở {cap_vi}", f"caps the score at {cap_en}"
+    when = gate.when
+    if isinstance(when, IncidentCondition):
+        n = when.within_days
+        remedy_vi = (
+            f"ngưỡng còn hiệu lực khi có vi phạm từ mức {_SEVERITY_VI[when.min_severity]} trở lên,"
+            f" đang có hiệu lực, trong {n} ngày gần nhất (vi phạm đang khiếu nại hoặc đã hủy bỏ không tính)"
+        )
+        remedy_en = (
+            f"it holds while an active incident of {when.min_severity.value} severity or worse"
+            f" from the last {n} days is on record (disputed or overturned ones do not count)"
+        )
+    elif isinstance(when, CriterionBelow):
+        title = rubric.criterion(when.criterion).title
+        remedy_vi = f"nâng tiêu chí “{title.vi}” lên ít nhất {_num(when.below, 'vi')}"
+        remedy_en = f"raise “{title.en}” to at least {_num(when.below, 'en')}"
+    elif isinstance(when, PillarBelow):
+        title = rubric.pillar(when.pillar).title
+        remedy_vi = f"nâng trụ cột “{title.vi}” lên ít nhất {_num(when.below, 'vi')}"
+        remedy_en = f"raise the “{title.en}” pillar to at least {_num(when.below, 'en')}"
+    else:
+        title = rubric.criterion(when.criterion).title
+        remedy_vi = f"bổ sung bằng chứng cho tiêu chí “{title.vi}”"
+        remedy_en = f"provide evidence for “{title.en}”"
+    return Text(
+        vi=f"Ngưỡng “{gate.title.vi}” {effect_vi}: {remedy_vi}.",
+        en=f"Gate “{gate.title.en}” {effect_en}: {remedy_en}.",
+    )
+
+
+# -- what if ------------------------------------------------------------------------------------
+
+
+def what_if(
+    case: Case,
+    *,
+    add: Iterable[Evidence] = (),
+    remove: Iterable[str | Evidence] = (),
+    rubric: Rubric | None = None,
+) -> WhatIf:
+    """Assess *case* as it is and with records removed and added, and compare.
+
+    *remove* names records by evidence id (every record with that id goes) or
+    gives records (every equal record goes); each must be in the case, else
+    :class:`~kol_trust.ValidationError` names the ones that are not.  Removal
+    comes first, so removing an id and adding a record with it replaces the
+    record.  Adding a record whose id a remaining record has, with other
+    content, raises :class:`~kol_trust.EvidenceConflictError` (the engine's
+    rule); an equal one is an exact duplicate.  The rubric is resolved as for
+    the case (:func:`~kol_trust.rubric_for`).  Pure: no I/O.
+    """
+    if not isinstance(case, Case):
+        raise TypeError(f"case must be a Case, got {type(case).__name__}")
+    added = tuple(add)
+    ids = {e.id for e in case.evidence}
+    drop_ids: set[str] = set()
+    drop_records: list[Evidence] = []
+    problems = []
+    for n, item in enumerate(remove):
+        if isinstance(item, str):
+            if item in ids:
+                drop_ids.add(item)
+            else:
+                problems.append(Problem(f"$.remove[{n}]", f"the case has no evidence record with id {item!r}"))
+        elif isinstance(item, Evidence):
+            if item in case.evidence:
+                drop_records.append(item)
+            else:
+                other = " (a record with that id has other content)" if item.id in ids else ""
+                problems.append(
+                    Problem(f"$.remove[{n}]", f"the case has no evidence record equal to record {item.id!r}{other}")
+                )
+        else:
+            raise TypeError(f"remove takes evidence ids or Evidence records, got {type(item).__name__}")
+    if problems:
+        raise ValidationError("what-if change", problems)
+    kept = tuple(e for e in case.evidence if e.id not in drop_ids and e not in drop_records)
+    removed = sorted(drop_ids | {e.id for e in drop_records})
+    changed = attrs.evolve(case, evidence=(*kept, *added))
+    resolved = rubric_for(case, rubric)
+    before = assess_case(case, rubric=resolved)
+    after = assess_case(changed, rubric=resolved)
+    criteria = tuple(
+        CriterionChange(b.id, b.score, c.score, b.assessed, c.assessed)
+        for b, c in zip(before.criteria, after.criteria, strict=True)
+        if b.score != c.score or b.assessed != c.assessed
+    )
+    gates_before = {g.id for g in before.gates}
+    gates_after = {g.id for g in after.gates}
+    return WhatIf(
+        before=before,
+        after=after,
+        score_change=round1(after.score - before.score),
+        tier_changed=before.tier != after.tier,
+        criteria=criteria,
+        gates_cleared=tuple(g.id for g in before.gates if g.id not in gates_after),
+        gates_triggered=tuple(g.id for g in after.gates if g.id not in gates_before),
+        added=tuple(e.id for e in added if isinstance(e, Evidence)),
+        removed=tuple(removed),
+    )
