@@ -21,6 +21,7 @@ from jsonschema import Draft202012Validator
 
 import kol_trust as kt
 from conftest import SPEC, VECTORS
+from kol_trust.certification import SignedCertificate, SignedRevocationList
 from kol_trust.cli import main
 from kol_trust.schema import BASE_URI, SCHEMA_NAMES, schema_for, write_schemas
 
@@ -52,7 +53,17 @@ def assert_valid(name: str, doc: Any) -> None:
 
 
 def test_names() -> None:
-    assert SCHEMA_NAMES == ("subject", "evidence", "case", "rubric", "assessment")
+    assert SCHEMA_NAMES == (
+        "subject",
+        "evidence",
+        "case",
+        "rubric",
+        "assessment",
+        "certificate",
+        "signed-certificate",
+        "revocation-list",
+        "signed-revocation-list",
+    )
     with pytest.raises(KeyError):
         schema_for("nope")
 
@@ -112,6 +123,69 @@ def test_rubrics_are_valid(path: Path) -> None:
     doc = load(path)
     assert_valid("rubric", doc)
     assert_valid("rubric", kt.to_dict(kt.from_dict(doc, kt.Rubric)))  # defaults filled in
+
+
+def _signed_documents() -> tuple[dict[str, Any], dict[str, Any]]:
+    import datetime as dt
+
+    from kol_trust.certification import (
+        Revocation,
+        RevocationList,
+        RevocationReason,
+        certify,
+        generate_key,
+        sign_certificate,
+        sign_revocations,
+    )
+
+    case = kt.from_json(
+        (importlib.resources.files("kol_trust") / "examples" / "01-high-trust-beauty-kol.json").read_bytes(), kt.Case
+    )
+    key = generate_key()
+    day = dt.date(2026, 11, 29)
+    cert = certify(kt.assess_case(case), issuer="NCA", issued_on=day, subject=case.subject)
+    entries = [
+        Revocation(serial=cert.serial, revoked_on=day, reason=RevocationReason.SUSPENDED),
+        Revocation(serial="cert-0002", revoked_on=day, reason=RevocationReason.WITHDRAWN),
+    ]
+    rl = sign_revocations(RevocationList(issuer="NCA", issued_on=day, entries=entries), key)
+    return kt.to_dict(sign_certificate(cert, key)), kt.to_dict(rl)
+
+
+SIGNED_CERTIFICATE, SIGNED_REVOCATIONS = _signed_documents()
+
+
+def test_certification_documents_are_valid() -> None:
+    assert_valid("signed-certificate", SIGNED_CERTIFICATE)
+    assert_valid("certificate", SIGNED_CERTIFICATE["certificate"])
+    without_name = dict(SIGNED_CERTIFICATE["certificate"], subject_name=None)
+    assert_valid("certificate", without_name)
+    assert_valid("signed-revocation-list", SIGNED_REVOCATIONS)
+    assert_valid("revocation-list", SIGNED_REVOCATIONS["revocation_list"])
+
+
+@pytest.mark.parametrize(
+    ("name", "path", "value"),
+    [
+        ("signed-certificate", ("signature",), "A" * 85 + "B"),
+        ("signed-certificate", ("signature",), "A" * 84 + "=="),
+        ("signed-certificate", ("key_id",), "ed25519:XYZ"),
+        ("signed-certificate", ("certificate", "score"), 100.5),
+        ("signed-certificate", ("certificate", "serial"), "-x"),
+        ("signed-certificate", ("certificate", "issued_on"), "2026/11/29"),
+        ("signed-certificate", ("certificate", "extra"), 1),
+        ("signed-certificate", ("certificate", "tier_title", "vi"), ""),
+        ("signed-revocation-list", ("revocation_list", "entries", 0, "reason"), "bored"),
+        ("signed-revocation-list", ("revocation_list", "issuer"), ""),
+    ],
+)
+def test_certification_mutations_are_rejected(name: str, path: tuple[str | int, ...], value: Any) -> None:
+    doc = copy.deepcopy(SIGNED_CERTIFICATE if name == "signed-certificate" else SIGNED_REVOCATIONS)
+    set_at(*path, value=value)(doc)
+    assert not VALIDATORS[name].is_valid(doc)
+    cls = SignedCertificate if name == "signed-certificate" else SignedRevocationList
+    with pytest.raises(kt.ValidationError):
+        kt.from_dict(doc, cls)
 
 
 # -- mutations: rejected by the loader and by the schema ---------------------------------

@@ -13,12 +13,17 @@ from collections.abc import Iterable
 import attrs
 
 __all__ = [
+    "CertificationError",
+    "CertificationRefused",
     "EvidenceConflictError",
+    "KeyFormatError",
     "KolTrustError",
     "Problem",
     "RubricConflictError",
     "RubricError",
     "RubricNotFoundError",
+    "SignatureError",
+    "SigningUnavailable",
     "ValidationError",
 ]
 
@@ -108,3 +113,54 @@ class EvidenceConflictError(KolTrustError, ValueError):
 
     def __reduce__(self) -> tuple[object, ...]:
         return (type(self), (self.evidence_id, self.fields))
+
+
+class CertificationError(KolTrustError, ValueError):
+    """A certificate and an assessment (or a rubric) do not belong together.
+
+    Raised when a subject or a rubric given to
+    :func:`~kol_trust.certify` or :func:`~kol_trust.review` is not the one the
+    assessment or the certificate names: a mistake of the caller, not a
+    decision about the subject.
+    """
+
+
+class CertificationRefused(KolTrustError):
+    """The assessment does not earn a certificate.
+
+    *reasons* lists every reason, one English sentence each (the tier is not
+    a certified one, which disqualifying gates triggered, the issue date is
+    before the assessment's ``as_of``); ``str(error)`` names them all.
+    """
+
+    reasons: tuple[str, ...]
+
+    def __init__(self, subject_id: str, reasons: Iterable[str]) -> None:
+        self.subject_id = subject_id
+        self.reasons = tuple(reasons)
+        head = f"certification of {subject_id!r} refused"
+        super().__init__("\n".join([head + ":", *(f"  - {r}" for r in self.reasons)]))
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.subject_id, self.reasons))
+
+
+class SigningUnavailable(KolTrustError, ImportError):
+    """Signing and verifying need the ``cryptography`` package, which is missing.
+
+    Install the extra: ``pip install 'kol-trust[sign]'``.
+    """
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(
+            message
+            or "signing and verifying certificates need the 'cryptography' package: pip install 'kol-trust[sign]'"
+        )
+
+
+class KeyFormatError(KolTrustError, ValueError):
+    """A key could not be read: not PEM, not Ed25519, or a wrong password."""
+
+
+class SignatureError(KolTrustError, ValueError):
+    """A signed document does not verify with the given keys, or is malformed."""

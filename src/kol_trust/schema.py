@@ -35,6 +35,10 @@ import attrs
 
 from . import _checks as c
 from .assessment import Assessment
+from .certification import Certificate, RevocationList, SignedCertificate, SignedRevocationList
+from .certification.certificate import rubric_ref_check, text_check
+from .certification.keys import KEY_ID_PATTERN
+from .certification.signing import SIGNATURE_PATTERN
 from .model import Case, Evidence, Subject
 from .rubric import CONDITION_TYPES, Rubric
 from .wire import _default_of, converter
@@ -51,6 +55,10 @@ _DOCUMENTS: dict[str, type] = {
     "case": Case,
     "rubric": Rubric,
     "assessment": Assessment,
+    "certificate": Certificate,
+    "signed-certificate": SignedCertificate,
+    "revocation-list": RevocationList,
+    "signed-revocation-list": SignedRevocationList,
 }
 #: The documents that have a schema, by name.
 SCHEMA_NAMES: tuple[str, ...] = tuple(_DOCUMENTS)
@@ -62,6 +70,8 @@ _PATTERNS: dict[re.Pattern[str], str] = {
     c.VERSION_PATTERN: "^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$",
     c.DIGEST_PATTERN: "^sha256:[0-9a-f]{64}$",
     c.COUNTRY_PATTERN: "^[A-Z]{2}$",
+    KEY_ID_PATTERN: "^ed25519:[0-9a-f]{32}$",
+    SIGNATURE_PATTERN: "^[A-Za-z0-9_-]{85}[AQgw]$",
 }
 _DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
@@ -113,6 +123,10 @@ _CHECKS: dict[Callable[..., Any], Callable[[dict[str, Any]], dict[str, Any]]] = 
     c.instance: _no_keywords,  # the object comes from the field's type
     c.boolean: _no_keywords,
     c.a_date: _no_keywords,
+    # certificates check the parts of their nested rubric reference and tier
+    # title themselves; the schema describes those objects by their $defs
+    rubric_ref_check: _no_keywords,
+    text_check: _no_keywords,
 }
 _FACTORIES: dict[str, Callable[..., Any]] = {f"{f.__name__}.<locals>.run": f for f in (*_CHECKS, c.optional, c.each)}
 
