@@ -12,7 +12,8 @@ from pathlib import Path
 
 import kol_trust
 
-# Local extensions: rubric_pages writes docs/rubrics/ from the built-in rubrics.
+# Local extensions: rubric_pages writes docs/rubrics/ from the built-in rubrics;
+# cli_reference renders the command-line reference from the argparse parser.
 sys.path.insert(0, str(Path(__file__).resolve().parent / "_ext"))
 
 project = "kol-trust"
@@ -25,6 +26,7 @@ extensions = [
     "myst_parser",
     "sphinx.ext.autodoc",
     "rubric_pages",
+    "cli_reference",
 ]
 
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}

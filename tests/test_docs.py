@@ -2,20 +2,29 @@
 
 The build needs Sphinx, furo and myst-parser (the ``docs`` extra), which the
 ``test`` extra does not install: without them that test is skipped.  The other
-tests read the Markdown sources only.
+tests read the Markdown sources only.  The code examples of the pages are run
+by ``test_docs_examples.py``.
 """
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import doctest
+import io
 import re
+import shlex
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 import kol_trust as kt
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+README = ROOT / "README.md"
 
 pytestmark = pytest.mark.skipif(not (DOCS / "conf.py").is_file(), reason="docs/ is not in this tree")
 
@@ -34,6 +43,154 @@ def test_docs_build_without_warnings(tmp_path: Path) -> None:
     assert status == 0
     assert (out / "index.html").is_file()
     assert (out / "api.html").is_file()
+    # The command-line reference, rendered from the parser, names every command and option.
+    cli = (out / "cli.html").read_text(encoding="utf-8")
+    for path, _, parser in _cli_reference().commands():
+        name = " ".join(("kol-trust", *path))
+        assert f'id="{"-".join(("kol-trust", *path))}"' in cli, name
+        for action in parser._actions:
+            for option in action.option_strings:
+                assert option in cli, (name, option)
+
+
+def _cli_reference() -> ModuleType:
+    sys.path.insert(0, str(DOCS / "_ext"))
+    try:
+        import cli_reference
+    finally:
+        sys.path.remove(str(DOCS / "_ext"))
+    return cli_reference
+
+
+def test_cli_reference_walks_every_command() -> None:
+    """The walk behind docs/cli.md reaches every command and sub-command of the parser."""
+    from kol_trust.cli import _parser
+
+    found = {path for path, _, _ in _cli_reference().commands()}
+
+    def walk(parser: argparse.ArgumentParser, path: tuple[str, ...]) -> set[tuple[str, ...]]:
+        out = {path}
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    out |= walk(sub, (*path, name))
+        return out
+
+    assert found == walk(_parser(), ())
+    assert {("assess",), ("batch",), ("pack",), ("rubric", "diff"), ("schema",)} <= found
+    assert "```{kol-trust-cli}" in (DOCS / "cli.md").read_text(encoding="utf-8")
+
+
+def _pages() -> list[Path]:
+    return [*sorted(DOCS.rglob("*.md")), README]
+
+
+def _shown_command_lines() -> list[tuple[str, str]]:
+    """``(page, command line)`` of every ``kol-trust`` command in a console or sh block."""
+    found = []
+    for page in _pages():
+        text = page.read_text(encoding="utf-8")
+        for block in re.findall(r"^```(?:console|sh|shell|bash)\n(.*?)^```$", text, re.MULTILINE | re.DOTALL):
+            for line in block.splitlines():
+                line = line.strip().removeprefix("$ ")
+                for part in re.split(r"&&|;|\|", line):
+                    part = part.strip()
+                    if part.startswith("kol-trust ") or part == "kol-trust":
+                        found.append((page.name, part))
+    return found
+
+
+def test_every_command_line_shown_parses() -> None:
+    """Every ``kol-trust …`` line that a page shows is accepted by the parser (no drift)."""
+    from kol_trust.cli import _parser
+
+    lines = _shown_command_lines()
+    assert len(lines) > 20
+    for page, line in lines:
+        words = shlex.split(line, comments=True)[1:]
+        args = []
+        it = iter(words)
+        for word in it:
+            if word in ("<", ">"):
+                next(it)  # a redirection and its file
+            else:
+                args.append(word)
+        err = io.StringIO()
+        code: object = 0
+        try:
+            with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+                _parser().parse_args(args)
+        except SystemExit as e:  # --help, or a line the parser rejects
+            code = e.code
+        assert code == 0, f"{page}: {line}\n{err.getvalue()}"
+
+
+def test_readme_example_is_short_and_runs() -> None:
+    """The README's Python example: about twenty lines, and what it shows is what it gives."""
+    text = README.read_text(encoding="utf-8")
+    assert text.startswith(
+        "# kol-trust\n\n**Score and certify influencers by the KOL Trust Standard.**\n\n"
+        "```sh\npython -m pip install . && kol-trust demo\n```\n\n"
+        '```sh\npython -m pip install ".[test,docs,dask,sign]" && python -m pytest\n```\n'
+    )
+    block = re.search(r"^```python\n(.*?)^```$", text, re.MULTILINE | re.DOTALL)
+    assert block is not None
+    assert len(block.group(1).strip().splitlines()) <= 25
+    test = doctest.DocTestParser().get_doctest(block.group(1), {}, "README", str(README), 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    runner.run(test)
+    assert runner.summarize(verbose=False) == doctest.TestResults(0, len(test.examples))
+    assert len(test.examples) >= 5
+
+
+def test_readme_links_to_pages_that_exist() -> None:
+    text = README.read_text(encoding="utf-8")
+    links = re.findall(r"\]\(((?:docs/|CHANGELOG)[^)#]*)\)", text)
+    assert len(links) > 10
+    for link in links:
+        assert (ROOT / link).is_file(), link
+
+
+def test_glossary_has_the_rubrics_vietnamese_terms() -> None:
+    text = (DOCS / "glossary.md").read_text(encoding="utf-8")
+    for term in (
+        "uy tín",
+        "minh bạch",
+        "niềm tin",
+        "trách nhiệm",
+        "KOL",
+        "KOC",
+        "tiêu chí",
+        "trụ cột",
+        "cổng",
+        "hạng",
+        "chứng nhận",
+        "bằng chứng",
+        "nguồn",
+        "độ tin cậy",
+    ):
+        assert f"\n{term}\n" in text, term
+    rubric = kt.load_rubric("1.0.0")
+    text = " ".join(text.split())
+    for tier in rubric.tiers:
+        assert f"*{tier.title.vi}* ({tier.title.en}, `{tier.id}`)" in text, tier.id
+    for pillar in rubric.pillars:
+        assert f"`{pillar.id}` (*{pillar.title.vi}*)" in text, pillar.id
+
+
+def test_schemas_page_lists_the_core_documents() -> None:
+    from kol_trust.schema import schema_for
+
+    text = (DOCS / "schemas.md").read_text(encoding="utf-8")
+    for name in ("subject", "evidence", "case", "rubric", "assessment"):
+        assert f"| `{name}` |" in text and f"`{schema_for(name)['$id']}`" in text, name
+
+
+def test_algorithm_page_works_on_a_published_vector() -> None:
+    text = (DOCS / "algorithm.md").read_text(encoding="utf-8")
+    name = re.search(r"vectors/(\d\d-[a-z-]+)\.json", text)
+    assert name is not None
+    assert (Path(__file__).parent / "data" / "spec" / "vectors" / f"{name.group(1)}.json").is_file()
 
 
 def test_quickstart_examples_run() -> None:
