@@ -46,6 +46,11 @@ nitpick_ignore = [
         "collections.abc.Iterable",
         "collections.abc.Iterator",
         "collections.abc.Sequence",
+        "collections.abc.Mapping",
+        "Ed25519PrivateKey",  # cryptography's key classes (the optional ``sign`` extra)
+        "Ed25519PublicKey",
+        "cryptography.hazmat.primitives.asymmetric.ed25519.Ed25519PrivateKey",
+        "cryptography.hazmat.primitives.asymmetric.ed25519.Ed25519PublicKey",
         "hypothesis.strategies.SearchStrategy",
         "kol_trust.wire.T",  # a type variable
         "kol_trust.engine.CompiledRubric",  # the engine's internal, cached form of a rubric
