@@ -247,6 +247,12 @@ def _parser() -> argparse.ArgumentParser:
     from . import schema
 
     schema.add_parser(commands)
+    from . import report
+
+    report.add_parser(commands)
+    from . import certification
+
+    certification.add_parser(commands)
     return parser
 
 

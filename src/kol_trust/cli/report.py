@@ -1,0 +1,82 @@
+"""``kol-trust report``: write the report card (HTML) and the badge (SVG) of one case.
+
+Both outputs are made before anything is written; each file is written to a
+temporary file in its directory, then renamed over the target, so a target
+is either left as it was or replaced whole.  ``-`` writes one of them to
+standard output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, TextIO
+
+from ..engine import assess
+from ..model import Case
+from ..report import render_badge, render_report
+from . import InputError, _load, _rubric
+
+__all__ = ["add_parser", "write_atomically"]
+
+
+def write_atomically(path: str, text: str) -> None:
+    """Write *text* (UTF-8) to *path*: a temporary file in the same directory,
+    then ``os.replace``; the temporary file is removed on failure."""
+    target = Path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as e:
+        raise InputError(f"{path}: cannot write ({e.strerror})") from None
+    try:
+        with open(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException as e:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(e, OSError):
+            raise InputError(f"{path}: cannot write ({e.strerror})") from None
+        raise
+
+
+def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
+    if args.html is None and args.svg is None:
+        raise InputError("nothing to write: give --html OUT.html, --svg BADGE.svg or both")
+    if args.html == "-" and args.svg == "-":
+        raise InputError("--html and --svg cannot both be standard output")
+    case = _load(args.case, Case)
+    rubric = _rubric(args.rubric, case)
+    assessment = assess(case.subject, case.evidence, rubric=rubric, as_of=case.as_of)
+    outputs: list[tuple[str, str]] = []
+    if args.html is not None:
+        outputs.append((args.html, render_report(case, assessment, rubric, lang=args.lang)))
+    if args.svg is not None:
+        outputs.append((args.svg, render_badge(assessment, rubric, lang=args.lang)))
+    for path, text in outputs:
+        if path == "-":
+            out.write(text)
+        else:
+            write_atomically(path, text)
+    return 0
+
+
+def add_parser(commands: Any) -> None:
+    """Add the ``report`` command to the top-level sub-commands."""
+    p = commands.add_parser(
+        "report",
+        help="write the report card (HTML) and badge (SVG) of one case",
+        description="Assess one case and write its report card, a self-contained HTML page with no script "
+        "and no external resource, and/or its badge, a small SVG image. Give --html, --svg or both; "
+        "- writes one of them to standard output.",
+    )
+    p.add_argument("case", metavar="CASE.json", help="the case document; - reads standard input")
+    p.add_argument("--html", metavar="OUT.html", help="write the report card here")
+    p.add_argument("--svg", metavar="BADGE.svg", help="write the badge here")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of the outputs (default: vi)")
+    p.add_argument("--rubric", metavar="VERSION|FILE", help="a built-in version such as 1.0.0, or a rubric file")
+    p.set_defaults(run=_cmd_report)

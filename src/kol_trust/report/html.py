@@ -1,0 +1,719 @@
+"""The report card: one assessment as a self-contained HTML page.
+
+:func:`render_report` turns a case, its assessment and the rubric into an
+HTML5 document in Vietnamese or English.  The page carries everything it
+shows: inline CSS, an inline SVG chart, the badge as a ``data:`` image.  It
+has no script, loads nothing from anywhere (a Content-Security-Policy says so
+to the browser), uses the system's fonts, prints well and reads in order
+without its CSS.  Every text that comes from the case or the rubric is
+escaped.  The output depends on the inputs only: no clock, no randomness.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from ..assessment import Assessment, Cause, CriterionResult, ExclusionReason
+from ..model import Case, SubjectKind
+from ..rubric import Rubric
+from .badge import badge_title, check_lang, check_rubric, esc, number, render_badge, tier_colour
+
+if TYPE_CHECKING:  # imported when needed, so that the CLI loads without it
+    from ..improvement import ImprovementPlan, Opportunity, Shortfall
+
+__all__ = ["CSP", "render_report"]
+
+#: The page's Content-Security-Policy: nothing may load or run but inline
+#: styles and ``data:`` images.
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+# -- words ----------------------------------------------------------------------------
+
+_WORDS: dict[str, tuple[str, str]] = {
+    "brand": ("Tín nhiệm KOL", "KOL Trust"),
+    "card": ("Phiếu đánh giá", "Report card"),
+    "as_of": ("Ngày đánh giá", "Assessed as of"),
+    "id": ("Mã", "Id"),
+    "categories": ("Lĩnh vực", "Categories"),
+    "channels": ("Kênh", "Channels"),
+    "followers": ("người theo dõi", "followers"),
+    "verified": ("đã xác minh", "verified"),
+    "agency": ("Công ty quản lý", "Agency"),
+    "result": ("Kết quả", "Result"),
+    "score": ("Điểm", "Score"),
+    "of_100": ("trên 100", "out of 100"),
+    "tier": ("Xếp hạng", "Tier"),
+    "certified": ("Được chứng nhận", "Certified"),
+    "yes": ("Có", "Yes"),
+    "no": ("Không", "No"),
+    "valid_for": ("có hiệu lực {days} ngày kể từ ngày đánh giá", "valid for {days} days from the assessment date"),
+    "disqualified": ("bị loại do điều kiện bắt buộc", "disqualified by a gate"),
+    "coverage": ("Độ phủ bằng chứng", "Evidence coverage"),
+    "evidence": ("Bằng chứng", "Evidence"),
+    "used_excluded": ("{used} được dùng, {excluded} bị loại", "{used} used, {excluded} excluded"),
+    "pillars": ("Điểm theo trụ cột", "Pillar scores"),
+    "pillar": ("Trụ cột", "Pillar"),
+    "not_applicable": ("không áp dụng", "not applicable"),
+    "chart_thresholds": (
+        "Vạch đứt: điểm trụ cột tối thiểu của hạng {tiers}.",
+        "Dashed lines: the minimum pillar score of {tiers}.",
+    ),
+    "gates": ("Điều kiện bắt buộc không đạt", "Gates triggered"),
+    "gate": ("Điều kiện bắt buộc", "Gate"),
+    "no_gates": ("Không có: mọi điều kiện bắt buộc đều đạt.", "None: every gate is passed."),
+    "cap": ("điểm tối đa {cap}", "score capped at {cap}"),
+    "disqualify": ("loại khỏi chứng nhận, xếp hạng thấp nhất", "disqualifies: last tier"),
+    "reasons": ("Lý do chính", "Main reasons"),
+    "no_reasons": ("Không có: không tiêu chí nào bị mất điểm.", "None: no criterion costs points."),
+    "points_lost": ("mất {loss} điểm", "{loss} points lost"),
+    "criteria": ("Chi tiết tiêu chí", "Criteria"),
+    "criterion": ("Tiêu chí", "Criterion"),
+    "loss": ("Điểm bị mất", "Points lost"),
+    "evidence_count": ("Số bằng chứng", "Evidence used"),
+    "no_evidence_note": ("chưa có bằng chứng", "no evidence"),
+    "excluded": ("Bằng chứng bị loại", "Excluded evidence"),
+    "no_excluded": ("Không có bằng chứng nào bị loại.", "No evidence record was excluded."),
+    "reason": ("Lý do", "Reason"),
+    "count": ("Số lượng", "Count"),
+    "plan": ("Kế hoạch cải thiện", "Improvement plan"),
+    "target": ("Hạng mục tiêu", "Target tier"),
+    "current": ("Hạng hiện tại", "Current tier"),
+    "top_tier": ("Đã ở hạng cao nhất của bộ tiêu chí.", "Already in the rubric's top tier."),
+    "shortfalls": ("Còn thiếu để đạt hạng mục tiêu", "Shortfalls for the target tier"),
+    "no_shortfalls": ("Không có.", "None."),
+    "what": ("Yêu cầu", "Requirement"),
+    "required": ("Cần đạt", "Required"),
+    "actual": ("Hiện có", "Current"),
+    "gap": ("Còn thiếu", "Gap"),
+    "advice": ("Khuyến nghị", "Advice"),
+    "opportunities": ("Cơ hội cải thiện", "Opportunities"),
+    "no_opportunities": ("Không có cơ hội cải thiện nào được tìm thấy.", "No opportunity was found."),
+    "max_gain": ("Tăng tối đa", "Max gain"),
+    "more_opportunities": ("Các tiêu chí khác có thể tăng điểm", "Other criteria that can add points"),
+    "current_score": ("Điểm hiện tại", "Current score"),
+    "lifts": ("Gỡ được điều kiện bắt buộc", "Clears the gates"),
+    "rubric": ("Bộ tiêu chí", "Rubric"),
+    "version": ("Phiên bản", "Version"),
+    "digest": ("Mã băm bộ tiêu chí", "Rubric digest"),
+    "algorithm": ("Thuật toán", "Algorithm"),
+    "fingerprint": ("Dấu vân tay dữ liệu", "Fingerprint"),
+    "footer_note": (
+        "Kết quả tính theo Tiêu chuẩn Tín nhiệm KOL; cùng dữ liệu đầu vào cho cùng dấu vân tay và cùng kết quả.",
+        "Computed by the KOL Trust Standard; equal inputs give the same fingerprint and the same result.",
+    ),
+}
+
+_KINDS: dict[SubjectKind, tuple[str, str]] = {
+    SubjectKind.KOL: ("KOL – người có sức ảnh hưởng", "KOL – key opinion leader"),
+    SubjectKind.KOC: ("KOC – người tiêu dùng có sức ảnh hưởng", "KOC – key opinion consumer"),
+}
+
+_CAUSES: dict[Cause, tuple[str, str]] = {
+    Cause.GATE: ("điều kiện bắt buộc", "gate"),
+    Cause.NO_EVIDENCE: ("chưa có bằng chứng", "no evidence"),
+    Cause.INCIDENTS: ("có vi phạm được ghi nhận", "recorded incidents"),
+    Cause.LOW_SCORE: ("điểm thấp", "low score"),
+}
+
+_EXCLUSIONS: dict[ExclusionReason, tuple[str, str]] = {
+    ExclusionReason.DUPLICATE: ("Trùng lặp", "Duplicate"),
+    ExclusionReason.SUBJECT_MISMATCH: ("Thuộc đối tượng khác", "About another subject"),
+    ExclusionReason.UNKNOWN_CRITERION: ("Tiêu chí không có trong bộ tiêu chí", "Unknown criterion"),
+    ExclusionReason.NOT_APPLICABLE: ("Tiêu chí không áp dụng", "Criterion not applicable"),
+    ExclusionReason.UNKNOWN_SOURCE: ("Nguồn không xác định", "Unknown source"),
+    ExclusionReason.SOURCE_NOT_ACCEPTED: ("Nguồn không được chấp nhận", "Source not accepted"),
+    ExclusionReason.FUTURE: ("Ghi nhận sau ngày đánh giá", "Dated after the assessment"),
+    ExclusionReason.EXPIRED: ("Đã hết hiệu lực", "Expired"),
+    ExclusionReason.TOO_OLD: ("Quá cũ", "Too old"),
+    ExclusionReason.OVERTURNED: ("Đã bị hủy bỏ", "Overturned"),
+    ExclusionReason.MEASURE_MISMATCH: ("Không khớp cách đo của tiêu chí", "Does not fit the criterion's measure"),
+}
+
+# By ShortfallKind value.
+_SHORTFALLS: dict[str, tuple[str, str]] = {
+    "score": ("Điểm tổng", "Overall score"),
+    "pillar": ("Điểm trụ cột", "Pillar score"),
+    "coverage": ("Độ phủ bằng chứng", "Evidence coverage"),
+    "gate": ("Điều kiện bắt buộc", "Gate"),
+}
+
+_FONTS = (
+    'system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Helvetica Neue",Arial,"Liberation Sans","DejaVu Sans",'
+    "sans-serif"
+)
+_MONO = 'ui-monospace,"SFMono-Regular",Menlo,Consolas,"DejaVu Sans Mono","Liberation Mono",monospace'
+
+_CSS = """
+*{box-sizing:border-box}
+html{color-scheme:light}
+body{margin:0;background:#f3f4f6;color:#1c1f23;font:15px/1.5 FONTS}
+main{max-width:62rem;margin:1.5rem auto;padding:2rem 2.2rem;background:#fff;border-radius:12px;box-shadow:0 1px 4px rgba(0,0,0,.1)}
+.top{display:flex;justify-content:space-between;align-items:flex-start;gap:1rem;border-bottom:4px solid ACCENT;padding-bottom:1rem}
+.eyebrow{margin:0;color:#5b636b;font-size:.8rem;letter-spacing:.06em;text-transform:uppercase}
+h1{margin:.15rem 0 .3rem;font-size:2rem;line-height:1.2;overflow-wrap:anywhere}
+h2{font-size:1.15rem;margin:2rem 0 .7rem;padding-bottom:.3rem;border-bottom:1px solid #d5d9de}
+h3{font-size:1rem;margin:1.2rem 0 .5rem}
+p{margin:.3rem 0}
+.who{color:#434a52;margin:0}
+.who span+span::before{content:" · ";color:#9aa1a8}
+ul.channels{margin:.4rem 0 0;padding:0;list-style:none;display:flex;flex-wrap:wrap;gap:.3rem .5rem;font-size:.85rem}
+ul.channels li{background:#eef0f3;border-radius:99px;padding:.05rem .65rem}
+.badge{flex:none;margin-top:.3rem;height:26px;width:auto}
+.summary{display:grid;grid-template-columns:auto 1fr;gap:1.6rem;align-items:center;margin-top:1.3rem}
+.score{background:ACCENT;color:#fff;border-radius:12px;padding:1rem 1.5rem;text-align:center;min-width:11rem}
+.score .label{display:block;font-size:.8rem;letter-spacing:.06em;text-transform:uppercase;opacity:.9}
+.score .value{display:block;font-size:3.6rem;font-weight:700;line-height:1.05;font-variant-numeric:tabular-nums}
+.score .of{display:block;font-size:.9rem;opacity:.9}
+dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.35rem 1.2rem;margin:0}
+dl.facts dt{color:#5b636b}
+dl.facts dd{margin:0;font-weight:600}
+dl.facts dd small{font-weight:400;color:#5b636b}
+.yes{color:#14632f}.no{color:#a1261e}
+.sr-only{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
+figure{margin:0}
+figure svg{display:block;width:100%;max-width:760px;height:auto}
+figcaption{font-size:.82rem;color:#5b636b;margin-top:.3rem}
+ul.gates{list-style:none;padding:0;margin:0}
+ul.gates li{border-left:4px solid #b3261e;background:#fdf1f0;padding:.5rem .85rem;margin:.4rem 0;border-radius:0 6px 6px 0}
+ul.gates .effect{display:block;font-size:.85rem;color:#7a1d17}
+ol.reasons{margin:0;padding-left:1.4rem}
+ol.reasons li{margin:.25rem 0}
+.lost{font-weight:600;color:#a1261e;white-space:nowrap}
+.wide{max-width:100%;overflow-x:auto}
+table{width:100%;border-collapse:collapse;font-size:.9rem}
+th,td{text-align:left;padding:.38rem .5rem;border-bottom:1px solid #e1e4e8;vertical-align:top}
+thead th{font-size:.78rem;text-transform:uppercase;letter-spacing:.04em;color:#5b636b;border-bottom:2px solid #c9ced4}
+.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.code{font-family:MONO;font-size:.85em;white-space:nowrap}
+.muted,.na{color:#6b737b}
+.nw{white-space:nowrap}
+.na{font-style:italic}
+.gain{font-weight:600;color:#14632f}
+.note{font-size:.85rem;color:#5b636b}
+footer{margin-top:2.5rem;border-top:1px solid #d5d9de;padding-top:.8rem;color:#5b636b;font-size:.8rem}
+footer dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;margin:.4rem 0}
+footer dd{margin:0;overflow-wrap:anywhere;min-width:0}
+footer .code{white-space:normal;word-break:break-all}
+@media screen and (max-width:44rem){
+main{padding:1rem;margin:0;border-radius:0}
+.summary,dl.facts,footer dl{grid-template-columns:1fr}
+dl.facts dd,footer dd{margin-bottom:.4rem}
+.top{flex-direction:column}
+th,td{padding:.3rem .35rem}
+.many table{min-width:44rem}
+}
+@media print{
+body{background:#fff;font-size:10pt}
+main{box-shadow:none;margin:0;max-width:none;padding:0;border-radius:0}
+*{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+figure,tr,li,.summary{break-inside:avoid}
+h2,h3{break-after:avoid}
+}
+@page{margin:14mm}
+"""
+
+#: How many opportunities the plan shows in full; the others are listed by title and gain.
+MAX_OPPORTUNITIES = 8
+
+# -- helpers --------------------------------------------------------------------------
+
+
+class _Page:
+    """The words, numbers and look-ups of one page in one language."""
+
+    def __init__(self, rubric: Rubric, lang: str) -> None:
+        self.rubric = rubric
+        self.lang = lang
+        self._i = 1 if lang == "en" else 0
+        self.gate_titles = {g.id: g.title(lang) for g in rubric.gates}
+
+    def w(self, key: str, **values: str) -> str:
+        """The escaped UI text *key*, with escaped *values* filled in."""
+        return esc(_WORDS[key][self._i].format(**values))
+
+    def raw(self, key: str) -> str:
+        """The UI text *key*, not escaped."""
+        return _WORDS[key][self._i]
+
+    def pick(self, pair: tuple[str, str]) -> str:
+        """The escaped member of a (vi, en) pair."""
+        return esc(pair[self._i])
+
+    def num(self, value: float | None, digits: int = 1) -> str:
+        """A number in this language; ``—`` for none."""
+        return "—" if value is None else number(value, self.lang, digits)
+
+    def short(self, value: float) -> str:
+        """A threshold without trailing zeros (``70``, ``55,5``)."""
+        text = f"{value:g}"
+        return text.replace(".", ",") if self.lang == "vi" else text
+
+    def count(self, value: int) -> str:
+        """A whole number with thousands separators of this language."""
+        text = f"{value:,}"
+        return text.replace(",", ".") if self.lang == "vi" else text
+
+    def date(self, day: dt.date) -> str:
+        """A day as people of this language write it."""
+        return day.strftime("%d/%m/%Y") if self.lang == "vi" else day.isoformat()
+
+    def pillar_title(self, pillar_id: str) -> str:
+        """The escaped title of a pillar, or its id when the rubric has none."""
+        try:
+            return esc(self.rubric.pillar(pillar_id).title(self.lang))
+        except KeyError:
+            return esc(pillar_id)
+
+    def criterion_title(self, criterion_id: str) -> str:
+        """The escaped title of a criterion, or its id when the rubric has none."""
+        try:
+            return esc(self.rubric.criterion(criterion_id).title(self.lang))
+        except KeyError:
+            return esc(criterion_id)
+
+    def gate_title(self, gate_id: str) -> str:
+        """The escaped title of a gate, or its id when the rubric has none."""
+        return esc(self.gate_titles.get(gate_id, gate_id))
+
+
+def _code(text: str) -> str:
+    return f'<span class="code">{esc(text)}</span>'
+
+
+def _table(head: Iterable[tuple[str, bool]], rows: Iterable[Iterable[tuple[str, bool]]]) -> str:
+    """A table; cells are (escaped HTML, numeric?)."""
+
+    def cell(tag: str, content: str, numeric: bool) -> str:
+        cls = ' class="num"' if numeric else ""
+        scope = ' scope="col"' if tag == "th" else ""
+        return f"<{tag}{cls}{scope}>{content}</{tag}>"
+
+    columns = list(head)
+    wrapper = "wide many" if len(columns) >= 4 else "wide"  # many columns: scroll sideways on a phone
+    parts = [f'<div class="{wrapper}"><table>', "<thead><tr>", *(cell("th", c, n) for c, n in columns)]
+    parts.append("</tr></thead>\n<tbody>")
+    for row in rows:
+        parts.append("<tr>" + "".join(cell("td", c, n) for c, n in row) + "</tr>")
+    parts.append("</tbody></table></div>")
+    return "\n".join(parts)
+
+
+# -- sections -------------------------------------------------------------------------
+
+
+def _header(case: Case, assessment: Assessment, page: _Page) -> str:
+    subject = case.subject
+    who = [
+        f"<span>{page.w('id')}: {_code(subject.id)}</span>",
+        f"<span>{page.pick(_KINDS[subject.kind])}</span>",
+    ]
+    if subject.categories:
+        who.append(f"<span>{page.w('categories')}: {esc(', '.join(subject.categories))}</span>")
+    if subject.agency is not None:
+        who.append(f"<span>{page.w('agency')}: {esc(subject.agency)}</span>")
+    who.append(f"<span>{page.w('as_of')}: <time>{page.date(assessment.as_of)}</time></span>")
+    channels = ""
+    if subject.channels:
+        items = []
+        for ch in subject.channels:
+            text = f"{esc(ch.platform)}: {esc(ch.handle)}"
+            if ch.followers is not None:
+                text += f" · {page.count(ch.followers)} {page.w('followers')}"
+            if ch.verified:
+                text += f" · ✓ {page.w('verified')}"
+            items.append(f"<li>{text}</li>")
+        channels = f'<ul class="channels" aria-label="{page.w("channels")}">' + "".join(items) + "</ul>"
+    badge = render_badge(assessment, page.rubric, lang=page.lang)
+    data = base64.b64encode(badge.encode("utf-8")).decode("ascii")
+    title = esc(badge_title(assessment, page.rubric, page.lang))
+    return (
+        '<header class="top">\n<div>\n'
+        f'<p class="eyebrow">{page.w("brand")} · {page.w("card")}</p>\n'
+        f"<h1>{esc(subject.name)}</h1>\n"
+        f'<p class="who">{"".join(who)}</p>\n{channels}\n</div>\n'
+        f'<img class="badge" src="data:image/svg+xml;base64,{data}" alt="{title}">\n'
+        "</header>"
+    )
+
+
+def _summary(assessment: Assessment, page: _Page) -> str:
+    tier = page.rubric.tier(assessment.tier)
+    if assessment.certified:
+        certified = f'<span class="yes">{page.w("yes")}</span>'
+        days = str(page.rubric.policy.certificate_validity_days)
+        certified += f" <small>({page.w('valid_for', days=days)})</small>"
+    else:
+        certified = f'<span class="no">{page.w("no")}</span>'
+        if assessment.disqualified:
+            certified += f" <small>({page.w('disqualified')})</small>"
+    used = sum(len(cr.evidence) for cr in assessment.criteria)
+    evidence = page.w("used_excluded", used=page.count(used), excluded=page.count(len(assessment.excluded)))
+    return (
+        '<section aria-labelledby="h-summary">\n'
+        f'<h2 id="h-summary" class="sr-only">{page.w("result")}</h2>\n<div class="summary">\n'
+        f'<p class="score"><span class="label">{page.w("score")}</span>'
+        f'<span class="value">{page.num(assessment.score)}</span>'
+        f'<span class="of">{page.w("of_100")}</span></p>\n'
+        '<dl class="facts">\n'
+        f"<dt>{page.w('tier')}</dt><dd>{esc(tier.title(page.lang))} <small>({_code(tier.id)})</small></dd>\n"
+        f"<dt>{page.w('certified')}</dt><dd>{certified}</dd>\n"
+        f"<dt>{page.w('coverage')}</dt><dd>{page.num(assessment.coverage)} %</dd>\n"
+        f"<dt>{page.w('evidence')}</dt><dd>{evidence}</dd>\n"
+        f"<dt>{page.w('rubric')}</dt><dd>{esc(page.rubric.title(page.lang))} <small>"
+        f"({_code(assessment.rubric.id)} {esc(assessment.rubric.version)})</small></dd>\n"
+        "</dl>\n</div>\n</section>"
+    )
+
+
+def _bar_colour(score: float, thresholds: list[float]) -> str:
+    if not thresholds:
+        return "#2a7f3f" if score >= 70 else "#a85400" if score >= 50 else "#b3261e"
+    if score >= thresholds[0]:
+        return "#1e7434"
+    if score >= thresholds[-1]:
+        return "#5a8f29"
+    return "#b85c00"
+
+
+_TICKS = (0, 25, 50, 75, 100)
+
+
+def _chart(assessment: Assessment, page: _Page) -> str:
+    """The pillar scores as a horizontal bar chart in inline SVG."""
+    thresholds: dict[float, list[str]] = {}
+    for t in page.rubric.tiers:
+        if t.min_pillar_score is not None:
+            thresholds.setdefault(t.min_pillar_score, []).append(t.title(page.lang))
+    levels = sorted(thresholds, reverse=True)
+    font = esc(_FONTS)
+    x0, x1, label_x = 210, 650, 200
+    span = x1 - x0
+    row, top = 34, 14
+    n = len(assessment.pillars)
+    axis_y = top + n * row + 4
+    height = axis_y + 26
+    width = 720
+
+    def x(value: float) -> float:
+        return x0 + span * value / 100
+
+    summary = "; ".join(
+        f"{page.rubric.pillar(p.id).title(page.lang)} "
+        + (page.raw("not_applicable") if p.score is None else number(p.score, page.lang))
+        for p in assessment.pillars
+    )
+    title = page.raw("pillars")
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'role="img" aria-label="{esc(title)}: {esc(summary)}" font-family="{font}" font-size="14">',
+        f"<title>{esc(title)}</title>",
+        f"<desc>{esc(summary)}</desc>",
+    ]
+    for tick in _TICKS:
+        parts.append(
+            f'<line x1="{x(tick):g}" y1="{top - 6}" x2="{x(tick):g}" y2="{axis_y}" stroke="#e1e4e8" stroke-width="1"/>'
+        )
+        parts.append(
+            f'<text x="{x(tick):g}" y="{axis_y + 18}" text-anchor="middle" font-size="12" fill="#5b636b">{tick}</text>'
+        )
+    parts.append(f'<line x1="{x0}" y1="{axis_y}" x2="{x1}" y2="{axis_y}" stroke="#9aa1a8" stroke-width="1"/>')
+    labels: list[str] = []
+    for i, p in enumerate(assessment.pillars):
+        y = top + i * row
+        name = page.rubric.pillar(p.id).title(page.lang)
+        if len(name) > 26:
+            name = name[:25] + "…"
+        parts.append(f'<text x="{label_x}" y="{y + 19}" text-anchor="end" fill="#1c1f23">{esc(name)}</text>')
+        parts.append(f'<rect x="{x0}" y="{y + 4}" width="{span}" height="22" fill="#f0f2f4"/>')
+        if p.score is None:
+            labels.append(
+                f'<text x="{x0 + 8}" y="{y + 20}" font-style="italic" fill="#5b636b">{page.w("not_applicable")}</text>'
+            )
+            continue
+        bar = span * max(0.0, min(100.0, p.score)) / 100
+        parts.append(
+            f'<rect x="{x0}" y="{y + 4}" width="{bar:.1f}" height="22" fill="{_bar_colour(p.score, levels)}"/>'
+        )
+        inside = bar > 60
+        tx = x0 + bar - 6 if inside else x0 + bar + 6
+        anchor, fill = ("end", "#ffffff") if inside else ("start", "#1c1f23")
+        labels.append(
+            f'<text x="{tx:.1f}" y="{y + 20}" text-anchor="{anchor}" font-weight="bold" fill="{fill}">'
+            f"{page.num(p.score)}</text>"
+        )
+    for level in levels:
+        parts.append(
+            f'<line x1="{x(level):g}" y1="{top - 6}" x2="{x(level):g}" y2="{axis_y}" stroke="#1c1f23" '
+            'stroke-width="1.5" stroke-dasharray="5 4"/>'
+        )
+    parts.extend(labels)
+    parts.append("</svg>")
+    caption = ""
+    if levels:
+        tiers = ", ".join(f"{' / '.join(thresholds[v])} ({page.short(v)})" for v in levels)
+        caption = f"<figcaption>{page.w('chart_thresholds', tiers=tiers)}</figcaption>"
+    rows = [
+        [
+            (page.pillar_title(p.id), False),
+            (f'<span class="na">{page.w("not_applicable")}</span>' if p.score is None else page.num(p.score), True),
+        ]
+        for p in assessment.pillars
+    ]
+    table = _table([(page.w("pillar"), False), (page.w("score"), True)], rows)
+    return (
+        f'<section aria-labelledby="h-pillars">\n<h2 id="h-pillars">{page.w("pillars")}</h2>\n'
+        f"<figure>\n" + "\n".join(parts) + f"\n{caption}\n</figure>\n{table}\n</section>"
+    )
+
+
+def _gates(assessment: Assessment, page: _Page) -> str:
+    head = f'<section aria-labelledby="h-gates">\n<h2 id="h-gates">{page.w("gates")}</h2>\n'
+    if not assessment.gates:
+        return head + f"<p>{page.w('no_gates')}</p>\n</section>"
+    items = []
+    for g in assessment.gates:
+        effects = []
+        if g.cap is not None:
+            effects.append(page.w("cap", cap=page.short(g.cap)))
+        if g.disqualify:
+            effects.append(page.w("disqualify"))
+        items.append(
+            f'<li><strong>{page.gate_title(g.id)}</strong> <span class="muted">({_code(g.id)})</span>'
+            f'<span class="effect">{"; ".join(effects)}</span></li>'
+        )
+    return head + '<ul class="gates">\n' + "\n".join(items) + "\n</ul>\n</section>"
+
+
+def _reasons(assessment: Assessment, page: _Page) -> str:
+    head = f'<section aria-labelledby="h-reasons">\n<h2 id="h-reasons">{page.w("reasons")}</h2>\n'
+    if not assessment.reasons:
+        return head + f"<p>{page.w('no_reasons')}</p>\n</section>"
+    items = []
+    for r in assessment.reasons:
+        if r.cause is Cause.GATE:
+            items.append(
+                f"<li>{page.w('gate')}: <strong>{page.gate_title(r.code)}</strong> "
+                f'<span class="muted">({_code(r.code)})</span></li>'
+            )
+            continue
+        lost = "" if r.loss is None else f'<span class="lost">{page.w("points_lost", loss=page.num(r.loss))}</span> '
+        items.append(
+            f"<li>{lost}<strong>{page.criterion_title(r.code)}</strong> "
+            f'<span class="muted">({_code(r.code)}; {page.pick(_CAUSES[r.cause])})</span></li>'
+        )
+    return head + '<ol class="reasons">\n' + "\n".join(items) + "\n</ol>\n</section>"
+
+
+def _criterion_row(cr: CriterionResult, page: _Page) -> list[tuple[str, bool]]:
+    if not cr.applicable or cr.score is None:
+        score = f'<span class="na">{page.w("not_applicable")}</span>'
+    else:
+        score = page.num(cr.score)
+        if not cr.assessed:
+            score += f' <span class="na">({page.w("no_evidence_note")})</span>'
+    loss = "—" if cr.loss is None else ("−" + page.num(cr.loss) if cr.loss > 0 else page.num(cr.loss))
+    return [
+        (_code(cr.id), False),
+        (page.criterion_title(cr.id), False),
+        (f'<span class="nw">{page.pillar_title(cr.pillar)}</span>', False),
+        (score, True),
+        (loss, True),
+        (page.count(len(cr.evidence)), True),
+    ]
+
+
+def _criteria(assessment: Assessment, page: _Page) -> str:
+    head = [
+        (page.w("id"), False),
+        (page.w("criterion"), False),
+        (page.w("pillar"), False),
+        (page.w("score"), True),
+        (page.w("loss"), True),
+        (page.w("evidence_count"), True),
+    ]
+    table = _table(head, (_criterion_row(cr, page) for cr in assessment.criteria))
+    return f'<section aria-labelledby="h-criteria">\n<h2 id="h-criteria">{page.w("criteria")}</h2>\n{table}\n</section>'
+
+
+def _excluded(assessment: Assessment, page: _Page) -> str:
+    head = f'<section aria-labelledby="h-excluded">\n<h2 id="h-excluded">{page.w("excluded")}</h2>\n'
+    if not assessment.excluded:
+        return head + f"<p>{page.w('no_excluded')}</p>\n</section>"
+    counts = Counter(x.reason for x in assessment.excluded)
+    rows = [
+        [(page.pick(_EXCLUSIONS[reason]), False), (_code(reason.value), False), (page.count(counts[reason]), True)]
+        for reason in ExclusionReason
+        if counts[reason]
+    ]
+    table = _table([(page.w("reason"), False), (page.w("id"), False), (page.w("count"), True)], rows)
+    return head + table + "\n</section>"
+
+
+def _shortfall_row(s: Shortfall, page: _Page) -> list[tuple[str, bool]]:
+    kind = str(s.kind)
+    what = page.pick(_SHORTFALLS[kind]) if kind in _SHORTFALLS else esc(kind)
+    if s.ref is not None:
+        if kind == "pillar":
+            what += f": {page.pillar_title(s.ref)}"
+        elif kind == "gate":
+            what += f": {page.gate_title(s.ref)}"
+        else:
+            what += f": {esc(s.ref)}"
+        what += f' <span class="muted">({_code(s.ref)})</span>'
+    return [
+        (what, False),
+        (page.num(s.required), True),
+        (page.num(s.actual), True),
+        (page.num(s.gap), True),
+        (esc(s.advice(page.lang)), False),
+    ]
+
+
+def _opportunity_row(o: Opportunity, page: _Page) -> list[tuple[str, bool]]:
+    criterion = f"<strong>{esc(o.title(page.lang))}</strong> {_code(o.criterion)}"
+    criterion += f'<br><span class="muted">{page.pillar_title(o.pillar)}</span>'
+    advice = esc(o.advice(page.lang))  # it names the sources to ask
+    if o.lifts:
+        gates = ", ".join(f"{page.gate_title(g)} ({_code(g)})" for g in o.lifts)
+        advice += f'<br><span class="note">{page.w("lifts")}: {gates}</span>'
+    score = page.num(o.score) if o.score is not None else f'<span class="na">{page.w("no_evidence_note")}</span>'
+    return [
+        (criterion, False),
+        (score, True),
+        (f'<span class="gain">+{page.num(o.max_gain)}</span>', True),
+        (advice, False),
+    ]
+
+
+def _plan(plan: ImprovementPlan, page: _Page) -> str:
+    parts = [f'<section aria-labelledby="h-plan">\n<h2 id="h-plan">{page.w("plan")}</h2>']
+    current = page.rubric.tier(plan.current_tier).title(page.lang)
+    facts = f"<dt>{page.w('current')}</dt><dd>{esc(current)} <small>({_code(plan.current_tier)})</small></dd>"
+    if plan.target_tier is None:
+        facts += f"<dt>{page.w('target')}</dt><dd>{page.w('top_tier')}</dd>"
+    else:
+        target = page.rubric.tier(plan.target_tier).title(page.lang)
+        facts += f"<dt>{page.w('target')}</dt><dd>{esc(target)} <small>({_code(plan.target_tier)})</small></dd>"
+    parts.append(f'<dl class="facts">{facts}</dl>')
+    if plan.target_tier is not None or plan.shortfalls:
+        parts.append(f"<h3>{page.w('shortfalls')}</h3>")
+        if plan.shortfalls:
+            head = [
+                (page.w("what"), False),
+                (page.w("required"), True),
+                (page.w("actual"), True),
+                (page.w("gap"), True),
+                (page.w("advice"), False),
+            ]
+            parts.append(_table(head, (_shortfall_row(s, page) for s in plan.shortfalls)))
+        else:
+            parts.append(f"<p>{page.w('no_shortfalls')}</p>")
+    parts.append(f"<h3>{page.w('opportunities')}</h3>")
+    if plan.opportunities:
+        head = [
+            (page.w("criterion"), False),
+            (page.w("current_score"), True),
+            (page.w("max_gain"), True),
+            (page.w("advice"), False),
+        ]
+        shown, rest = plan.opportunities[:MAX_OPPORTUNITIES], plan.opportunities[MAX_OPPORTUNITIES:]
+        parts.append(_table(head, (_opportunity_row(o, page) for o in shown)))
+        if rest:
+            others = "; ".join(
+                f'{esc(o.title(page.lang))} {_code(o.criterion)} <span class="gain">+{page.num(o.max_gain)}</span>'
+                for o in rest
+            )
+            parts.append(f'<p class="note">{page.w("more_opportunities")}: {others}</p>')
+    else:
+        parts.append(f"<p>{page.w('no_opportunities')}</p>")
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def _footer(assessment: Assessment, page: _Page) -> str:
+    ref = assessment.rubric
+    rows = [
+        ("rubric", _code(ref.id)),
+        ("version", esc(ref.version)),
+        ("digest", _code(ref.digest)),
+        ("algorithm", esc(str(assessment.algorithm))),
+        ("as_of", f"<time>{esc(assessment.as_of.isoformat())}</time>"),
+        ("fingerprint", _code(assessment.fingerprint)),
+    ]
+    items = "\n".join(f"<dt>{page.w(key)}</dt><dd>{value}</dd>" for key, value in rows)
+    return f"<footer>\n<p>{page.w('footer_note')}</p>\n<dl>\n{items}\n</dl>\n</footer>"
+
+
+# -- the page -------------------------------------------------------------------------
+
+
+def render_report(
+    case: Case,
+    assessment: Assessment,
+    rubric: Rubric,
+    *,
+    lang: str = "vi",
+    plan: ImprovementPlan | None = None,
+) -> str:
+    """The report card of *assessment* as a self-contained HTML5 page.
+
+    *case* is the assessed case (for the subject's name, kind and channels),
+    *rubric* the rubric of the assessment (for titles; ``ValueError`` when the
+    assessment was made under another one) and *lang* ``"vi"`` (default) or
+    ``"en"``.  *plan* is the improvement plan to show; when ``None`` it is
+    :func:`~kol_trust.improvement_plan` of the assessment and the case (so
+    its gains are exact; ``ValidationError`` when the case is not the one
+    assessed).
+
+    The page has no script and loads nothing (its Content-Security-Policy is
+    :data:`CSP`); all text from the case and the rubric is escaped.  It shows
+    no clock time: the only date is the assessment's ``as_of``, so the same
+    inputs give the same text.
+    """
+    check_lang(lang)
+    if case.subject.id != assessment.subject_id:
+        raise ValueError(f"the assessment is of subject {assessment.subject_id!r}, not {case.subject.id!r}")
+    check_rubric(assessment, rubric)
+    if plan is None:
+        from ..improvement import improvement_plan
+
+        plan = improvement_plan(assessment, rubric, case=case)
+    elif (plan.subject_id, plan.rubric, plan.current_tier) != (
+        assessment.subject_id,
+        assessment.rubric,
+        assessment.tier,
+    ):
+        raise ValueError("the improvement plan is not the plan of this assessment")
+    page = _Page(rubric, lang)
+    css = _CSS.replace("FONTS", _FONTS).replace("MONO", _MONO).replace("ACCENT", tier_colour(assessment, rubric))
+    title = f"{page.raw('brand')} · {case.subject.name}"
+    body = "\n".join(
+        [
+            _header(case, assessment, page),
+            _summary(assessment, page),
+            _chart(assessment, page),
+            _gates(assessment, page),
+            _reasons(assessment, page),
+            _plan(plan, page),
+            _criteria(assessment, page),
+            _excluded(assessment, page),
+            _footer(assessment, page),
+        ]
+    )
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{lang}">\n<head>\n'
+        '<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{esc(CSP)}">\n'
+        '<meta name="referrer" content="no-referrer">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{esc(title)}</title>\n"
+        f"<style>{css}</style>\n"
+        "</head>\n<body>\n<main>\n"
+        f"{body}\n"
+        "</main>\n</body>\n</html>\n"
+    )
