@@ -87,6 +87,7 @@ from .improvement import (
 )
 from .model import Case, Channel, Evidence, Measure, Severity, Status, Subject, SubjectKind, Text
 from .registry import RubricRegistry, available_rubrics, load_rubric
+from .report import render_badge, render_report
 from .rubric import (
     ALGORITHM,
     AppliesTo,
@@ -202,6 +203,8 @@ __all__ = [
     "load_rubric_file",
     "private_key_to_pem",
     "public_key_to_pem",
+    "render_badge",
+    "render_report",
     "review",
     "round1",
     "rubric_digest",

@@ -670,7 +670,7 @@ def render_report(
     assessed).
 
     The page has no script and loads nothing (its Content-Security-Policy is
-    :data:`CSP`); all text from the case and the rubric is escaped.  It shows
+    ``default-src 'none'``); all text from the case and the rubric is escaped.  It shows
     no clock time: the only date is the assessment's ``as_of``, so the same
     inputs give the same text.
     """
