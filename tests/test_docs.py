@@ -168,6 +168,13 @@ def test_glossary_has_the_rubrics_vietnamese_terms() -> None:
         "bằng chứng",
         "nguồn",
         "độ tin cậy",
+        "giấy chứng nhận",
+        "thu hồi",
+        "đình chỉ",
+        "hạ hạng",
+        "chữ ký số",
+        "khóa",
+        "kế hoạch cải thiện",
     ):
         assert f"\n{term}\n" in text, term
     rubric = kt.load_rubric("1.0.0")
@@ -178,12 +185,44 @@ def test_glossary_has_the_rubrics_vietnamese_terms() -> None:
         assert f"`{pillar.id}` (*{pillar.title.vi}*)" in text, pillar.id
 
 
-def test_schemas_page_lists_the_core_documents() -> None:
-    from kol_trust.schema import schema_for
+def test_schemas_page_lists_every_document() -> None:
+    from kol_trust.schema import SCHEMA_NAMES, schema_for
 
     text = (DOCS / "schemas.md").read_text(encoding="utf-8")
-    for name in ("subject", "evidence", "case", "rubric", "assessment"):
+    assert {"subject", "evidence", "case", "rubric", "assessment", "certificate"} <= set(SCHEMA_NAMES)
+    for name in SCHEMA_NAMES:
         assert f"| `{name}` |" in text and f"`{schema_for(name)['$id']}`" in text, name
+
+
+def test_errors_page_has_a_section_for_every_exception() -> None:
+    text = (DOCS / "errors.md").read_text(encoding="utf-8")
+    errors = [
+        name
+        for name in kt.__all__
+        if isinstance(getattr(kt, name), type)
+        and issubclass(getattr(kt, name), kt.KolTrustError)
+        and name != "KolTrustError"
+    ]
+    assert "CertificationRefused" in errors
+    for name in errors:
+        assert f"\n## {name}\n" in text, name
+        assert re.search(rf"[├└]── {name}\b", text), name  # in the hierarchy
+
+
+def test_certification_pages_match_the_library() -> None:
+    """The status and outcome tables list every value; the cross-language recipe is the library's."""
+    from kol_trust.certification.signing import SIGNATURE_PATTERN
+
+    verify = (DOCS / "howto-verify.md").read_text(encoding="utf-8")
+    for status in kt.VerificationStatus:
+        assert f"| `{status.value}` |" in verify, status
+    assert f"`^{SIGNATURE_PATTERN.pattern}$`" in verify
+    assert f"/^{SIGNATURE_PATTERN.pattern}$/" in verify  # the JavaScript sketch
+    certificates = (DOCS / "howto-certificates.md").read_text(encoding="utf-8")
+    for outcome in kt.ReviewOutcome:
+        assert f"| `{outcome.value}` |" in certificates, outcome
+    for reason in kt.RevocationReason:
+        assert f"`{reason.value}`" in certificates, reason
 
 
 def test_algorithm_page_works_on_a_published_vector() -> None:

@@ -177,6 +177,11 @@ NEEDS = {
     "tutorial-rubrics.md": ("hypothesis",),  # the test extra, as kol_trust.testing
     "testing.md": ("hypothesis",),
     "howto-schemas.md": ("jsonschema", "referencing"),
+    # the sign extra (cryptography), which the README's test command installs
+    "howto-certificates.md": ("cryptography",),
+    "howto-verify.md": ("cryptography",),
+    "tutorial-applications.md": ("cryptography",),
+    "errors.md": ("cryptography",),
 }
 
 
