@@ -179,7 +179,43 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join("  " + line for line in lines)
 
 
+def _memory_table(result: dict[str, Any]) -> str:
+    return _table(
+        ("N", "workers", "cases/s", "baseline MiB", "peak RSS MiB", "growth MiB", "worker peak MiB"),
+        [
+            (
+                f"{m['cases']:,}",
+                str(m["workers"]),
+                f"{m['cases_per_second']:,.0f}",
+                _mib(m["baseline_rss_bytes"]),
+                _mib(m["peak_rss_bytes"]),
+                _mib(m["peak_rss_bytes"] - m["baseline_rss_bytes"]),
+                _mib(m["children_peak_rss_bytes"]) if m["workers"] > 1 else "-",
+            )
+            for m in result["memory"]
+        ],
+    )
+
+
+def render_memory_only(result: dict[str, Any]) -> str:
+    env = result["environment"]
+    return "\n".join(
+        [
+            f"kol_trust {env['kol_trust']} — {env['implementation']} {env['python']} on {env['platform']} "
+            f"({env['cpus']} CPUs)",
+            f"seed {result['seed']}; memory runs only (--memory-only)",
+            "",
+            "3. peak memory streaming N lazily generated cases through run_jsonl (fresh process each)",
+            _memory_table(result),
+            "",
+            "Flat peaks as N grows mean run_jsonl streams: memory does not depend on the input's length.",
+        ]
+    )
+
+
 def render(result: dict[str, Any]) -> str:
+    if result.get("memory_only"):
+        return render_memory_only(result)
     env, corpus, floor = result["environment"], result["corpus"], result["floor"]
     out = [
         f"kol_trust {env['kol_trust']} — {env['implementation']} {env['python']} on {env['platform']} "
@@ -219,21 +255,7 @@ def render(result: dict[str, Any]) -> str:
         ),
         "",
         "3. peak memory streaming N lazily generated cases through run_jsonl (fresh process each)",
-        _table(
-            ("N", "workers", "cases/s", "baseline MiB", "peak RSS MiB", "growth MiB", "worker peak MiB"),
-            [
-                (
-                    f"{m['cases']:,}",
-                    str(m["workers"]),
-                    f"{m['cases_per_second']:,.0f}",
-                    _mib(m["baseline_rss_bytes"]),
-                    _mib(m["peak_rss_bytes"]),
-                    _mib(m["peak_rss_bytes"] - m["baseline_rss_bytes"]),
-                    _mib(m["children_peak_rss_bytes"]) if m["workers"] > 1 else "-",
-                )
-                for m in result["memory"]
-            ],
-        ),
+        _memory_table(result),
         "",
         "   tracemalloc peak (workers=1; Python allocations only, run slowed by tracing)",
         _table(
@@ -249,8 +271,25 @@ def render(result: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
+def _environment() -> dict[str, Any]:
+    return {
+        "kol_trust": kt.__version__,
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "platform": platform.platform(terse=True),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+    }
+
+
 def run(
-    n_cases: int, seed: int, *, memory_sizes: Sequence[int], trace_sizes: Sequence[int], progress: bool = False
+    n_cases: int,
+    seed: int,
+    *,
+    memory_sizes: Sequence[int],
+    trace_sizes: Sequence[int],
+    progress: bool = False,
+    memory_only: bool = False,
 ) -> dict[str, Any]:
     def note(msg: str) -> None:
         if progress:
@@ -263,6 +302,14 @@ def run(
         for w in WORKERS:
             note(f"memory, N={n:,}, workers={w} ...")
             memory.append(measure_memory(n, seed, w))
+    if memory_only:
+        return {
+            "benchmark": "bench_batch",
+            "memory_only": True,
+            "environment": _environment(),
+            "seed": seed,
+            "memory": memory,
+        }
     traced = []
     for n in trace_sizes:
         note(f"tracemalloc, N={n:,} ...")
@@ -282,14 +329,7 @@ def run(
     digests = {(r["output_digest"], r["output_bytes"], r["assessed"], r["rejected"]) for r in throughput}
     return {
         "benchmark": "bench_batch",
-        "environment": {
-            "kol_trust": kt.__version__,
-            "python": platform.python_version(),
-            "implementation": platform.python_implementation(),
-            "platform": platform.platform(terse=True),
-            "machine": platform.machine(),
-            "cpus": os.cpu_count(),
-        },
+        "environment": _environment(),
         "seed": seed,
         "corpus": {
             "cases": n_cases,
@@ -322,6 +362,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the results as one JSON document")
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run of a few seconds")
     parser.add_argument("--million", action="store_true", help=f"add a {MILLION:,}-case memory run (long)")
+    parser.add_argument(
+        "--memory-only",
+        action="store_true",
+        help="run only the memory runs (measurement 3, without tracemalloc): with --million, "
+        "the long streaming run and nothing else heavy",
+    )
     parser.add_argument("--progress", action="store_true", help="report each step on stderr")
     parser.add_argument("--probe", help=argparse.SUPPRESS)  # internal: one memory run, in a fresh process
     args = parser.parse_args(argv)
@@ -339,7 +385,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         memory_sizes.append(MILLION)
     trace_sizes = QUICK_TRACE_SIZES if args.quick else TRACE_SIZES
 
-    result = run(n_cases, args.seed, memory_sizes=memory_sizes, trace_sizes=trace_sizes, progress=args.progress)
+    result = run(
+        n_cases,
+        args.seed,
+        memory_sizes=memory_sizes,
+        trace_sizes=trace_sizes,
+        progress=args.progress,
+        memory_only=args.memory_only,
+    )
     result["quick"] = args.quick
     print(json.dumps(result, indent=2, ensure_ascii=False) if args.json else render(result))
     return 0

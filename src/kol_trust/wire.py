@@ -18,16 +18,19 @@ import hashlib
 import json
 import math
 import re
+import types
 import typing
 from collections.abc import Callable
 from typing import Any, TypeVar, overload
 
 import attrs
 import cattrs
+import cattrs.fns
 import rfc8785
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 from cattrs.gen import make_dict_structure_fn, override
 
+from . import _jcs
 from . import assessment as _assessment
 from . import model as _model
 from . import rubric as _rubric
@@ -224,18 +227,47 @@ def _unstructure_hook_factory(cls: type) -> Callable[[Any], dict[str, Any]]:
     names = [a.name for a in attrs.fields(cls) if a.init]
     drop_none = cls in _DROP_NONE
     tag = getattr(cls, "type", None) if cls in _rubric.CONDITION_TYPES.values() else None
-    unstructure = converter.unstructure
-
-    def to_doc(obj: Any) -> dict[str, Any]:
-        out: dict[str, Any] = {"type": tag} if tag is not None else {}
-        for name in names:
-            value = getattr(obj, name)
-            if value is None and drop_none:
-                continue
-            out[name] = unstructure(value)
-        return out
-
+    # The common cases first, without the converter's dispatch (they are what
+    # it would do: see _PASSTHROUGH); everything else goes through it.  The
+    # function is written out field by field, as attrs and cattrs write
+    # theirs: a loop over the names costs twice as much, and every
+    # assessment written goes through here some 300 times.
+    lines = ["def to_doc(obj):", "    out = {'type': tag} if tag is not None else {}"]
+    for name in names:
+        key = repr(name)
+        lines += [
+            f"    value = obj.{name}",
+            "    if value is None:",
+            "        pass" if drop_none else f"        out[{key}] = None",
+            "    elif value.__class__ in passthrough:",
+            f"        out[{key}] = value",
+            "    elif value.__class__ is date:",
+            f"        out[{key}] = value.isoformat()",
+            "    else:",
+            f"        out[{key}] = unstructure(value)",
+        ]
+    lines.append("    return out")
+    namespace: dict[str, Any] = {
+        "tag": tag,
+        "passthrough": _PASSTHROUGH,
+        "date": dt.date,
+        "unstructure": converter.unstructure,
+    }
+    exec(compile("\n".join(lines), f"<kol_trust to_doc {cls.__qualname__}>", "exec"), namespace)
+    to_doc: Callable[[Any], dict[str, Any]] = namespace["to_doc"]
+    _FACTORY_HOOKS.add(to_doc)
     return to_doc
+
+
+#: The hooks made by _unstructure_hook_factory: a class whose unstructure hook
+#: is another (registered by some module for its own class) has no one-pass
+#: canonical path, which knows only what these hooks do.
+_FACTORY_HOOKS: set[Callable[[Any], dict[str, Any]]] = set()
+
+
+def _unstructure_tuple(items: tuple[Any, ...]) -> list[Any]:
+    passthrough, unstructure = _PASSTHROUGH, converter.unstructure
+    return [x if x.__class__ in passthrough else unstructure(x) for x in items]
 
 
 def _make_converter() -> cattrs.Converter:
@@ -255,13 +287,22 @@ def _make_converter() -> cattrs.Converter:
 
     conv.register_unstructure_hook(dt.date, dt.date.isoformat)
     conv.register_unstructure_hook_func(lambda t: isinstance(t, type) and issubclass(t, enum.Enum), lambda e: e.value)
-    conv.register_unstructure_hook(tuple, lambda t: [converter.unstructure(x) for x in t])
+    conv.register_unstructure_hook(tuple, _unstructure_tuple)
     conv.register_unstructure_hook_factory(attrs.has, _unstructure_hook_factory)
     return conv
 
 
 #: The one converter of the library.  Use :func:`to_dict` / :func:`from_dict`.
 converter = _make_converter()
+
+#: Exact classes the converter unstructures to themselves (the string enums
+#: included: the converter keeps their members, which JSON writes as strings).
+#: Asked of the converter, not assumed, so that the shortcut in the hooks
+#: above always does what the converter would.
+_SCALARS: tuple[type, ...] = (str, int, float, bool, *_ENUMS)
+_PASSTHROUGH: frozenset[type] = frozenset(
+    t for t in _SCALARS if converter.get_unstructure_hook(t) is cattrs.fns.identity
+)
 
 
 # -- errors: cattrs exceptions → problems with JSON paths ------------------------------
@@ -317,12 +358,275 @@ def to_dict(obj: Any) -> Any:
     return converter.unstructure(obj)
 
 
+# -- the fast path of from_dict ---------------------------------------------------------
+#
+# The detailed path above (cattrs with detailed validation, every field
+# structured, then checked, then checked again by the class) is what gives
+# every problem with its JSON path, and it is slow.  Most documents are fine,
+# so from_dict first tries a plain path that only knows how to accept: exact
+# JSON types, no unknown keys, no missing fields, then every field check the
+# class's constructor runs (the self-checking input documents of model.py
+# only: Text, which does not check itself, the rubric, the assessment and
+# the classes of other modules get no fast path).  Anything else, and any
+# exception at all, sends the document to the detailed path, which then
+# decides, alone, what is accepted and what is reported.  The fast path
+# accepts a document only when the detailed path would accept it and build
+# an equal object: tests/test_fast_path.py compares the two.
+
+
+class _Fallback(Exception):
+    """The fast path cannot take this document; the detailed path decides."""
+
+
+_FieldReader = Callable[[Any], Any]
+
+
+def _fast_str(value: Any) -> str:
+    if type(value) is str and (value.isascii() or is_unicode(value)):
+        return value
+    raise _Fallback
+
+
+def _fast_int(value: Any) -> int:
+    if type(value) is int:
+        return value
+    raise _Fallback
+
+
+def _fast_float(value: Any) -> float:
+    t = type(value)
+    if t is float:
+        if math.isfinite(value):
+            return value  # type: ignore[no-any-return]
+    elif t is int:
+        return float(value)  # OverflowError: the detailed path reports it
+    raise _Fallback
+
+
+def _fast_bool(value: Any) -> bool:
+    if type(value) is bool:
+        return value
+    raise _Fallback
+
+
+def _fast_date(value: Any) -> dt.date:
+    if type(value) is str and _DATE.fullmatch(value):
+        return dt.date.fromisoformat(value)  # ValueError: the detailed path reports it
+    raise _Fallback
+
+
+def _fast_reader(t: Any) -> _FieldReader | None:
+    """A reader of JSON values of type *t* for the fast path; None when unsupported."""
+    if t is str:
+        return _fast_str
+    if t is int:
+        return _fast_int
+    if t is float:
+        return _fast_float
+    if t is bool:
+        return _fast_bool
+    if t is dt.date:
+        return _fast_date
+    if t in _ENUMS:
+        members = t._value2member_map_
+
+        def read_enum(value: Any) -> Any:
+            if type(value) is str:
+                return members[value]  # KeyError: the detailed path reports it
+            raise _Fallback
+
+        return read_enum
+    if _is_homogeneous_tuple(t):
+        item = _fast_reader(typing.get_args(t)[0])
+        if item is None:
+            return None
+
+        def read_tuple(value: Any) -> tuple[Any, ...]:
+            if type(value) is list or type(value) is tuple:
+                return tuple([item(x) for x in value])
+            raise _Fallback
+
+        return read_tuple
+    args = typing.get_args(t)
+    if len(args) == 2 and type(None) in args and typing.get_origin(t) in (typing.Union, types.UnionType):
+        inner = _fast_reader(args[0] if args[1] is type(None) else args[1])
+        if inner is None:
+            return None
+
+        def read_optional(value: Any) -> Any:
+            return None if value is None else inner(value)
+
+        return read_optional
+    if isinstance(t, type):
+        return _fast_structurer(t)
+    return None
+
+
+_FAST: dict[type, _FieldReader | None] = {}
+
+
+def _fast_structurer(cls: type) -> _FieldReader | None:
+    """The fast path for documents of *cls*, built once; None when there is none.
+
+    The object is built as its attrs-generated ``__init__`` builds it (each
+    field's value or default, through the field's converter, set in field
+    order) and then checked by the very checks its ``__attrs_post_init__``
+    runs (``_checks.problems_of``), without that function's look-ups for each
+    object.  Only plain attrs classes qualify: no validators, no converters
+    or factories that take ``self``, no hooks other than the model's
+    self-check; anything else gets no fast path.
+    """
+    if cls in _FAST:
+        return _FAST[cls]
+    _FAST[cls] = None  # until built: a class that contains itself gets no fast path
+    if not (
+        attrs.has(cls)
+        # The input documents only: classes elsewhere (certification…) may
+        # have structure hooks of their own that this path would not know.
+        and cls.__module__ == _model.__name__
+        and issubclass(cls, _model._SelfChecking)
+        and getattr(cls, "__attrs_post_init__", None) is _model._SelfChecking.__attrs_post_init__
+        and not hasattr(cls, "__attrs_pre_init__")
+    ):
+        return None
+    attrs.resolve_types(cls)
+    fields = attrs.fields(cls)
+    plan = []
+    for a in fields:
+        # A null never reaches the reader (it means the default, or the
+        # detailed path): read the X of an ``X | None`` directly.
+        reader = _fast_reader(_non_optional(a.type))
+        if (
+            reader is None
+            or not a.init
+            or a.alias != a.name
+            or a.validator is not None
+            or (a.converter is not None and not _plain_function(a.converter))
+        ):
+            return None
+        factory = None
+        if isinstance(a.default, attrs.Factory):  # type: ignore[arg-type]
+            if a.default.takes_self:
+                return None
+            factory = a.default.factory
+        keeps = _kept_classes(a.converter, a.type) if a.converter is not None else frozenset()
+        plan.append(
+            (
+                a.name,
+                reader,
+                a.default is attrs.NOTHING,
+                a.default,
+                factory,
+                a.converter,
+                keeps,
+                a.metadata.get("check"),
+            )
+        )
+    # Written out field by field (as attrs writes __init__); for each field:
+    # absent or null → the default (STANDARD §1, as in the detailed path) or,
+    # when required, the detailed path; the reader; the converter; the check,
+    # whose first problem sends the document to the detailed path, which
+    # reports it with its path.
+    namespace: dict[str, Any] = {
+        "cls": cls,
+        "names": frozenset(a.name for a in fields),
+        "new": object.__new__,
+        "setattr_": object.__setattr__,
+        "Fallback": _Fallback,
+    }
+    lines = [
+        "def structure(data):",
+        "    if data.__class__ is not dict or not data.keys() <= names:",
+        "        raise Fallback",  # not an object, or an unknown field
+        "    obj = new(cls)",
+        "    get = data.get",
+    ]
+    for i, (name, reader, required, default, factory, conv, keeps, check) in enumerate(plan):
+        namespace.update({f"read_{i}": reader, f"default_{i}": default, f"factory_{i}": factory})
+        namespace.update({f"convert_{i}": conv, f"keeps_{i}": keeps, f"check_{i}": check})
+        key = repr(name)
+        lines += [f"    raw = get({key})", "    if raw is None:"]
+        if required:
+            lines.append("        raise Fallback")
+        elif factory is not None:
+            lines.append(f"        value = factory_{i}()")
+        else:
+            lines.append(f"        value = default_{i}")
+        if reader is _fast_str:  # its commonest case, without the call
+            lines += ["    elif raw.__class__ is str and raw.isascii():", "        value = raw"]
+        lines += ["    else:", f"        value = read_{i}(raw)"]
+        if conv is not None:
+            lines += [f"    if value.__class__ not in keeps_{i}:", f"        value = convert_{i}(value)"]
+        lines.append(f"    setattr_(obj, {key}, value)")
+        if check is not None:
+            lines += [f"    for _ in check_{i}(value):", "        raise Fallback"]
+    lines.append("    return obj")
+    exec(compile("\n".join(lines), f"<kol_trust structure {cls.__qualname__}>", "exec"), namespace)
+    structure: _FieldReader = namespace["structure"]
+    _FAST[cls] = structure
+    return structure
+
+
+def _non_optional(t: Any) -> Any:
+    """X for ``X | None``; *t* itself otherwise."""
+    args = typing.get_args(t)
+    if len(args) == 2 and type(None) in args and typing.get_origin(t) in (typing.Union, types.UnionType):
+        return args[0] if args[1] is type(None) else args[1]
+    return t
+
+
+def _enum_of(t: Any) -> type[enum.Enum] | None:
+    """The enum of a field typed ``E`` or ``E | None``."""
+    args = typing.get_args(t) if typing.get_origin(t) in (typing.Union, types.UnionType) else (t,)
+    found = [x for x in args if isinstance(x, type) and issubclass(x, enum.Enum)]
+    return found[0] if len(found) == 1 else None
+
+
+def _kept_classes(converter: Callable[[Any], Any], t: Any) -> frozenset[type]:
+    """Classes of values the field's *converter* is known to return as they are.
+
+    An enum field's converter (the model's to_enum) returns a member, and
+    None, unchanged: when that holds for every member (and for None), found
+    here once, the fast path skips the call for them, as it changes nothing.
+    """
+    kept: set[type] = set()
+    try:
+        enum_type = _enum_of(t)
+        if enum_type is not None and all(converter(m) is m for m in enum_type):
+            kept.add(enum_type)
+        if converter(None) is None:
+            kept.add(type(None))
+    except Exception:  # a converter that refuses one of them: never skip it for those
+        pass
+    return frozenset(kept)
+
+
+def _plain_function(converter: Any) -> bool:
+    """A converter attrs calls with the value alone (not an ``attrs.Converter``)."""
+    return callable(converter) and not isinstance(converter, getattr(attrs, "Converter", ()))
+
+
 def from_dict(data: Any, cls: type[T]) -> T:
     """Build a *cls* from its document, strictly (STANDARD §1).
 
     Raises :class:`~kol_trust.ValidationError` naming every problem with its
     JSON path; for a rubric, :class:`~kol_trust.RubricError` (a subclass).
     """
+    try:
+        fast = _FAST[cls] if cls in _FAST else _fast_structurer(cls)
+    except Exception:  # an odd cls (unhashable, unresolvable): the detailed path says what is wrong
+        fast = None
+    if fast is not None:
+        try:
+            done: T = fast(data)
+            return done
+        except Exception:  # whatever it is, the detailed path reports it
+            pass
+    return _from_dict_detailed(data, cls)
+
+
+def _from_dict_detailed(data: Any, cls: type[T]) -> T:
+    """:func:`from_dict` without the fast path: every problem, with its path."""
     error_type = RubricError if cls is _rubric.Rubric else ValidationError
     try:
         result: T = converter.structure(data, cls)
@@ -394,7 +698,12 @@ def _parse_float(text: str) -> float:
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+    # Built in C; only an object that lost a key to a duplicate is walked
+    # again, in Python, to name the first duplicate.
+    out = dict(pairs)
+    if len(out) == len(pairs):
+        return out
+    out = {}
     for key, value in pairs:
         if key in out:
             raise _Invalid(f"duplicate key {describe(key)} in an object")
@@ -448,14 +757,177 @@ def from_json(text: str | bytes, cls: type[T] | None = None) -> Any:
 
 def to_json(obj: Any, *, indent: int | None = None) -> str:
     """The JSON text of *obj*'s document, keys in a stable order, UTF-8 as is."""
+    if indent is None:
+        return _compact_encode(to_dict(obj))
     return json.dumps(to_dict(obj), ensure_ascii=False, indent=indent, allow_nan=False)
+
+
+# What json.dumps(ensure_ascii=False, allow_nan=False) builds on every call, built once.
+_compact_encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+
+
+# -- canonical documents of model objects, in one pass -----------------------------------
+#
+# canonical_bytes(obj) of a model object is _jcs.dumps(to_dict(obj)): one pass
+# to build the document, one to check and normalise it for the encoder.  The
+# engine hashes a subject and every evidence record of every assessment, so
+# for classes whose fields have plain declared types both passes are done at
+# once: each value is checked against its declared type (its exact class) and
+# written as to_dict would write it, numbers as _jcs.number makes them.  A
+# value of any other class raises _jcs.Unsure and the caller takes the two
+# passes, which decide the bytes or the error.  tests/test_jcs.py checks the
+# result against rfc8785 of to_dict.
+
+_Prepare = Callable[[Any], Any]
+_MAX_SAFE = 2**53 - 1
+#: The string enums that to_dict keeps as members (JSON writes their values).
+_PASSTHROUGH_ENUMS: frozenset[type] = frozenset(t for t in _ENUMS if t in _PASSTHROUGH)
+
+
+def _prepare_str(value: Any) -> Any:
+    if value.__class__ is str or value.__class__ in _PASSTHROUGH_ENUMS:
+        return value
+    raise _jcs.Unsure
+
+
+def _prepare_int(value: Any) -> Any:
+    if value.__class__ is int and -_MAX_SAFE <= value <= _MAX_SAFE:
+        return value
+    raise _jcs.Unsure
+
+
+def _prepare_float(value: Any) -> Any:
+    if value.__class__ is float:
+        return _jcs.number(value)
+    return _prepare_int(value)
+
+
+def _prepare_bool(value: Any) -> Any:
+    if value.__class__ is bool:
+        return value
+    raise _jcs.Unsure
+
+
+def _prepare_date(value: Any) -> Any:
+    if value.__class__ is dt.date:
+        return value.isoformat()
+    raise _jcs.Unsure
+
+
+def _preparer(t: Any) -> _Prepare | None:
+    if t is str or t in _ENUMS:
+        return _prepare_str
+    if t is int:
+        return _prepare_int
+    if t is float:
+        return _prepare_float
+    if t is bool:
+        return _prepare_bool
+    if t is dt.date:
+        return _prepare_date
+    if _is_homogeneous_tuple(t):
+        item = _preparer(typing.get_args(t)[0])
+        if item is None:
+            return None
+
+        def prepare_tuple(value: Any) -> list[Any]:
+            if value.__class__ is tuple:
+                return [item(x) for x in value]
+            raise _jcs.Unsure
+
+        return prepare_tuple
+    args = typing.get_args(t)
+    if len(args) == 2 and type(None) in args and typing.get_origin(t) in (typing.Union, types.UnionType):
+        # None itself is handled by the class's preparer, as to_dict does.
+        return _preparer(args[0] if args[1] is type(None) else args[1])
+    if isinstance(t, type):
+        return _class_preparer(t)
+    return None
+
+
+_PREPARERS: dict[type, _Prepare | None] = {}
+
+
+def _class_preparer(cls: type) -> _Prepare | None:
+    if cls in _PREPARERS:
+        return _PREPARERS[cls]
+    _PREPARERS[cls] = None  # until built (and for good when unsupported)
+    if (
+        not attrs.has(cls)
+        or cls in _rubric.CONDITION_TYPES.values()
+        or converter.get_unstructure_hook(cls) not in _FACTORY_HOOKS
+        or converter.get_unstructure_hook(tuple) is not _unstructure_tuple
+    ):
+        return None
+    attrs.resolve_types(cls)
+    plan = []
+    for a in attrs.fields(cls):
+        if not a.init:
+            continue
+        prepare = _preparer(a.type)
+        if prepare is None or not a.name.isascii():
+            return None
+        plan.append((a.name, prepare))
+    drop_none = cls in _DROP_NONE
+    # Written out field by field, as _unstructure_hook_factory does.
+    lines = ["def prepare_object(obj):", "    if obj.__class__ is not cls:", "        raise Unsure", "    out = {}"]
+    namespace: dict[str, Any] = {
+        "cls": cls,
+        "Unsure": _jcs.Unsure,
+        "number": _jcs.number,
+        "date": dt.date,
+        "str_enums": _PASSTHROUGH_ENUMS,
+        "MAX": _MAX_SAFE,
+    }
+    # The scalar preparers, inline (the same tests, without the calls).
+    inline = {
+        _prepare_str: ["value.__class__ is str or value.__class__ in str_enums", "value"],
+        _prepare_int: ["value.__class__ is int and -MAX <= value <= MAX", "value"],
+        _prepare_bool: ["value.__class__ is bool", "value"],
+        _prepare_date: ["value.__class__ is date", "value.isoformat()"],
+        _prepare_float: ["value.__class__ is float", "number(value)"],
+    }
+    for i, (name, prepare) in enumerate(plan):
+        key = repr(name)
+        namespace[f"prepare_{i}"] = prepare
+        lines += [
+            f"    value = obj.{name}",
+            "    if value is None:",
+            "        pass" if drop_none else f"        out[{key}] = None",
+        ]
+        if prepare in inline:
+            test, result = inline[prepare]
+            lines += [f"    elif {test}:", f"        out[{key}] = {result}"]
+        lines += ["    else:", f"        out[{key}] = prepare_{i}(value)"]  # raises Unsure, or an int for a float
+    lines.append("    return out")
+    exec(compile("\n".join(lines), f"<kol_trust prepare {cls.__qualname__}>", "exec"), namespace)
+    prepare_object: _Prepare = namespace["prepare_object"]
+    _PREPARERS[cls] = prepare_object
+    return prepare_object
+
+
+def _prepared(obj: Any) -> Any:
+    """``_jcs`` 's prepared form of ``to_dict(obj)``; raises ``_jcs.Unsure``."""
+    prepare = _PREPARERS[obj.__class__] if obj.__class__ in _PREPARERS else _class_preparer(obj.__class__)
+    if prepare is None:
+        raise _jcs.Unsure
+    return prepare(obj)
 
 
 def canonical_bytes(obj: Any) -> bytes:
     """RFC 8785 (JCS) canonical JSON of *obj* (a model object or plain data)."""
-    data = to_dict(obj) if attrs.has(type(obj)) else obj
+    if attrs.has(type(obj)):
+        try:
+            return _jcs.dumps_prepared(_prepared(obj))
+        except (_jcs.Unsure, UnicodeEncodeError, ValueError, TypeError, RecursionError):
+            pass  # the two passes below decide
+        data = to_dict(obj)
+    else:
+        data = obj
     try:
-        return rfc8785.dumps(data)
+        # The C json encoder when it is sure to write the same bytes as
+        # rfc8785, rfc8785 itself otherwise (see _jcs).
+        return _jcs.dumps(data)
     except rfc8785.CanonicalizationError as e:
         raise KolTrustError(f"cannot canonicalize: {e}") from None
 
