@@ -59,6 +59,20 @@ DOCUMENT_CLASSES: list[Any] = [
     kt.Change,
     kt.ImpactReport,
     kt.Finding,
+    # Certification documents travel between issuers, holders and verifiers.
+    kt.Certificate,
+    kt.SignedCertificate,
+    kt.Revocation,
+    kt.RevocationList,
+    kt.SignedRevocationList,
+    # Results of verification, review and improvement are written, not read; reading must be safe.
+    kt.Verification,
+    kt.Review,
+    kt.ImprovementPlan,
+    kt.Shortfall,
+    kt.Opportunity,
+    kt.WhatIf,
+    kt.CriterionChange,
 ]
 _NAMES = {cls: getattr(cls, "__name__", "Condition") for cls in DOCUMENT_CLASSES}
 
