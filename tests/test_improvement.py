@@ -28,6 +28,7 @@ and no cap holds the raw score (so it is the exact weighted sum).
 
 from __future__ import annotations
 
+import importlib.resources
 import json
 import math
 import re
@@ -498,3 +499,16 @@ def test_public_records_are_frozen() -> None:
     o: Opportunity = plan.opportunities[0]
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         o.max_gain = 0.0  # type: ignore[misc]
+
+
+def test_plan_documents_read_back_with_their_enums() -> None:
+    """A plan's document reads back equal, its enums as enums (not as plain strings)."""
+    case = kt.from_json(
+        (importlib.resources.files("kol_trust") / "examples" / "02-false-ad-finance-kol.json").read_text("utf-8"),
+        kt.Case,
+    )
+    plan = kt.improvement_plan(kt.assess_case(case), case=case)
+    again = kt.from_dict(kt.to_dict(plan), kt.ImprovementPlan)
+    assert again == plan
+    assert plan.shortfalls and all(type(s.kind) is kt.ShortfallKind for s in again.shortfalls)
+    assert plan.opportunities and all(type(o.measure) is kt.Measure for o in again.opportunities)

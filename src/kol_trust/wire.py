@@ -277,9 +277,10 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook(float, _structure_float)
     conv.register_structure_hook(bool, _structure_bool)
     conv.register_structure_hook(dt.date, _structure_date)
-    # Registered one by one: our enums are also ``str`` subclasses, and the
-    # ``str`` hook must not take them.
-    for enum_type in _ENUMS:
+    # Our enums are also ``str`` subclasses, and the ``str`` hook must not take
+    # them: registering StrEnum puts it before ``str`` in every enum's MRO, so
+    # enums of other modules (certification, improvement) are read strictly too.
+    for enum_type in (enum.StrEnum, enum.Enum, *_ENUMS):
         conv.register_structure_hook(enum_type, _structure_enum)
     conv.register_structure_hook_factory(_is_homogeneous_tuple, _tuple_hook_factory)
     conv.register_structure_hook_func(lambda t: t == _rubric.Condition, _structure_condition)

@@ -18,7 +18,7 @@ import attrs
 from .. import _checks as c
 from ..errors import Problem, ValidationError
 from ..model import _SelfChecking
-from ..wire import _structure_enum, canonical_bytes, converter
+from ..wire import canonical_bytes
 from .certificate import issuer_check
 from .signing import key_id_check, sign_bytes, signature_check
 
@@ -50,10 +50,6 @@ class RevocationReason(enum.StrEnum):
     """The subject withdrew from the programme or asked for it to be withdrawn."""
     KEY_COMPROMISE = "key-compromise"
     """The key that signed it is no longer trusted."""
-
-
-# The library's converter reads its own enums strictly; this one is added here.
-converter.register_structure_hook(RevocationReason, _structure_enum)
 
 
 @attrs.frozen(kw_only=True)
