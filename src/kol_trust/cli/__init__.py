@@ -8,13 +8,16 @@ Exit codes: 0 success; 2 bad input (a message on stderr, no traceback);
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import importlib.resources
 import json
+import os
 import re
 import sys
+import tempfile
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO, TypeVar
 
@@ -29,7 +32,7 @@ from ..registry import load_rubric
 from ..rubric import Rubric
 from ..wire import from_json, to_dict, to_json
 
-__all__ = ["InputError", "main", "print_table", "read_input", "resolve_rubric"]
+__all__ = ["InputError", "atomic_output", "main", "print_table", "read_input", "resolve_rubric", "write_output"]
 
 _VERSION = re.compile(r"\d+\.\d+\.\d+")
 T = TypeVar("T")
@@ -53,6 +56,41 @@ def read_input(path: str) -> bytes:
         raise InputError(f"{path}: is a directory, not a file") from None
     except OSError as e:
         raise InputError(f"{path}: cannot read ({e.strerror})") from None
+
+
+# -- output ----------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def atomic_output(path: str, stdout: TextIO) -> Iterator[TextIO]:
+    """*stdout* for ``-``; else a temporary file in *path*'s directory, renamed
+    to *path* on success and removed on any exception, so that an interrupted
+    command never leaves a truncated file that looks complete."""
+    if path == "-":
+        yield stdout
+        return
+    target = Path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as e:
+        raise InputError(f"{path}: cannot write ({e.strerror})") from None
+    try:
+        with open(fd, "w", encoding="utf-8", newline="\n") as f:
+            yield f
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; outputs are ordinary files
+        os.replace(tmp, target)
+    except BaseException as e:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(e, OSError):
+            raise InputError(f"{path}: cannot write ({e.strerror})") from None
+        raise
+
+
+def write_output(path: str, text: str, stdout: TextIO) -> None:
+    """Write *text* to *path* through :func:`atomic_output` (``-`` is *stdout*)."""
+    with atomic_output(path, stdout) as f:
+        f.write(text)
 
 
 def _date(text: str) -> dt.date:

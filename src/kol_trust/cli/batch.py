@@ -14,15 +14,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 from ..batch import DEFAULT_MAX_LINE_BYTES, BatchSummary, LineResult, read_lines, run_jsonl
-from . import InputError, _date, resolve_rubric, whole_number
+from . import InputError, _date, atomic_output, resolve_rubric, whole_number
 
 __all__ = ["add_parser"]
 
@@ -69,28 +66,6 @@ def _input(path: str) -> Iterator[BinaryIO]:
         yield f
 
 
-@contextlib.contextmanager
-def _output(path: str, stdout: TextIO) -> Iterator[TextIO]:
-    """*stdout* for ``-``; else a temporary file renamed to *path* on success
-    and removed on any exception."""
-    if path == "-":
-        yield stdout
-        return
-    target = Path(path)
-    try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as e:
-        raise InputError(f"{path}: cannot write ({e.strerror})") from None
-    try:
-        with open(fd, "w", encoding="utf-8", newline="\n") as f:
-            yield f
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
 def progress(results: Iterable[LineResult]) -> Iterable[LineResult]:
     """A progress bar on standard error when it is a terminal and tqdm (the
     ``progress`` extra) is installed; otherwise the results as they are."""
@@ -109,7 +84,7 @@ def _cmd_batch(args: argparse.Namespace, out: TextIO) -> int:
         raise InputError("-o and --errors cannot both be standard output")
     rubric = None if args.rubric is None else resolve_rubric(args.rubric)
     assessed = rejected = 0
-    with _input(args.input) as stream, _output(args.output, out) as good, _output(args.errors, out) as bad:
+    with _input(args.input) as stream, atomic_output(args.output, out) as good, atomic_output(args.errors, out) as bad:
         results = run_jsonl(
             read_lines(stream, args.max_line_bytes),
             rubric=rubric,

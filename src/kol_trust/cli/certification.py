@@ -24,7 +24,6 @@ import argparse
 import contextlib
 import datetime as dt
 import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -48,7 +47,7 @@ from ..engine import assess
 from ..errors import CertificationRefused, SignatureError
 from ..model import Case
 from ..wire import to_json
-from . import InputError, _date, _load, _rubric, read_input
+from . import InputError, _date, _load, _rubric, read_input, write_output
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -84,29 +83,6 @@ def _create_exclusive(path: Path, data: bytes, mode: int) -> None:
     except BaseException:
         with contextlib.suppress(OSError):
             path.unlink()
-        raise
-
-
-def _write_output(path: str, text: str, out: TextIO) -> None:
-    """Write *text* to *path* atomically (temporary file, then rename); ``-`` is *out*."""
-    if path == "-":
-        out.write(text)
-        return
-    target = Path(path)
-    try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".", prefix=f".{target.name}.")
-    except OSError as e:
-        raise InputError(f"{path}: cannot write ({e.strerror})") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException as e:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(e, OSError):
-            raise InputError(f"{path}: cannot write ({e.strerror})") from None
         raise
 
 
@@ -150,7 +126,7 @@ def _cmd_certify(args: argparse.Namespace, out: TextIO) -> int:
     except CertificationRefused as e:
         raise InputError(str(e)) from None
     signed = sign_certificate(certificate, key)
-    _write_output(args.output, to_json(signed, indent=2) + "\n", out)
+    write_output(args.output, to_json(signed, indent=2) + "\n", out)
     if args.output != "-":
         out.write(f"{certificate.serial}\n")
     return 0
@@ -193,7 +169,7 @@ def _cmd_revoke(args: argparse.Namespace, out: TextIO) -> int:
                 f"(on {already.revoked_on.isoformat()}, {already.reason.value})"
             )
         rlist = existing.with_entry(entry, issued_on=max(existing.issued_on, on))
-    _write_output(args.output, to_json(sign_revocations(rlist, key), indent=2) + "\n", out)
+    write_output(args.output, to_json(sign_revocations(rlist, key), indent=2) + "\n", out)
     return 0
 
 

@@ -21,8 +21,8 @@ from ..model import Evidence, Subject
 from ..pack import pack
 from ..synth import AS_OF, synthetic_cases
 from ..wire import from_json, to_json
-from . import InputError, _date, whole_number
-from .batch import _input, _output
+from . import InputError, _date, atomic_output, whole_number
+from .batch import _input
 
 __all__ = ["add_parser"]
 
@@ -81,7 +81,7 @@ def add_parser(commands: Any) -> None:
 
 def _cmd_synth(args: argparse.Namespace, out: TextIO) -> int:
     n = 0
-    with _output(args.output, out) as f:
+    with atomic_output(args.output, out) as f:
         for case in synthetic_cases(args.n, seed=args.seed, as_of=args.as_of):
             f.write(to_json(case) + "\n")
             n += 1
@@ -137,11 +137,11 @@ def _cmd_pack(args: argparse.Namespace, out: TextIO) -> int:
     evidence = [record for _, record in _read(args.evidence, Evidence, bad)]
     cases, orphans = pack(subjects.values(), evidence, as_of=args.as_of, rubric_version=args.rubric)
 
-    with _output(args.output, out) as f:
+    with atomic_output(args.output, out) as f:
         for case in cases:
             f.write(to_json(case) + "\n")
     if args.orphans is not None:
-        with _output(args.orphans, out) as f:
+        with atomic_output(args.orphans, out) as f:
             for record in orphans:
                 f.write(to_json(record) + "\n")
     if orphans:

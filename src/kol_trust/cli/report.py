@@ -9,39 +9,14 @@ standard output.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
-import tempfile
-from pathlib import Path
 from typing import Any, TextIO
 
 from ..engine import assess
 from ..model import Case
 from ..report import render_badge, render_report
-from . import InputError, _load, _rubric
+from . import InputError, _load, _rubric, write_output
 
-__all__ = ["add_parser", "write_atomically"]
-
-
-def write_atomically(path: str, text: str) -> None:
-    """Write *text* (UTF-8) to *path*: a temporary file in the same directory,
-    then ``os.replace``; the temporary file is removed on failure."""
-    target = Path(path)
-    try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as e:
-        raise InputError(f"{path}: cannot write ({e.strerror})") from None
-    try:
-        with open(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException as e:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(e, OSError):
-            raise InputError(f"{path}: cannot write ({e.strerror})") from None
-        raise
+__all__ = ["add_parser"]
 
 
 def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
@@ -58,10 +33,7 @@ def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     if args.svg is not None:
         outputs.append((args.svg, render_badge(assessment, rubric, lang=args.lang)))
     for path, text in outputs:
-        if path == "-":
-            out.write(text)
-        else:
-            write_atomically(path, text)
+        write_output(path, text, out)
     return 0
 
 
