@@ -41,13 +41,11 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from .assessment import Assessment, RubricRef
-from .cases import assess_case, rubric_for
+from .cases import assess_case, builtin_rubric, rubric_for, rubric_mismatch
 from .engine import CompiledRubric, _criterion_score, _select, assess, compile_rubric, round1
 from .errors import Problem, ValidationError
 from .model import Case, Evidence, Measure, Severity, Status, Text
-from .registry import RubricRegistry
 from .rubric import Criterion, CriterionBelow, Gate, IncidentCondition, Missing, PillarBelow, Rubric, Tier
-from .wire import rubric_digest
 
 __all__ = [
     "CriterionChange",
@@ -279,21 +277,12 @@ def improvement_plan(
 
 def _rubric_of(assessment: Assessment, rubric: Rubric | None) -> Rubric:
     if rubric is None:
-        rubric = RubricRegistry().get(assessment.rubric.id, assessment.rubric.version)
+        rubric = builtin_rubric(assessment.rubric)
     elif not isinstance(rubric, Rubric):
         raise TypeError(f"rubric must be a Rubric, got {type(rubric).__name__}")
-    digest = rubric_digest(rubric)
-    if digest != assessment.rubric.digest:
-        raise ValidationError(
-            "improvement plan",
-            [
-                Problem(
-                    "$.rubric.digest",
-                    f"the assessment was made under rubric digest {assessment.rubric.digest}, "
-                    f"but rubric {rubric.id} {rubric.version} has digest {digest}",
-                )
-            ],
-        )
+    why = rubric_mismatch(assessment, rubric)
+    if why is not None:
+        raise ValidationError("improvement plan", [Problem("$.rubric.digest", why)])
     return rubric
 
 

@@ -20,11 +20,10 @@ import attrs
 
 from .. import _checks as c
 from ..assessment import Assessment, RubricRef
+from ..cases import builtin_rubric, rubric_mismatch
 from ..errors import CertificationError, CertificationRefused, Problem, RubricNotFoundError, ValidationError
 from ..model import Subject, Text, _SelfChecking
-from ..registry import load_rubric
 from ..rubric import Rubric
-from ..wire import rubric_digest
 
 __all__ = ["MAX_ISSUER_LENGTH", "Certificate", "certify", "new_serial"]
 
@@ -172,20 +171,15 @@ def rubric_of(assessment: Assessment, rubric: Rubric | None) -> Rubric:
     """
     ref = assessment.rubric
     if rubric is None:
-        if ref.id != "kol-trust":
-            raise CertificationError(
-                f"the assessment used rubric {ref.id!r} {ref.version}, which is not built in: give it as rubric="
-            )
         try:
-            rubric = load_rubric(ref.version)
+            rubric = builtin_rubric(ref)
         except RubricNotFoundError as e:
-            raise CertificationError(f"the assessment's rubric is not available: {e}") from None
-    digest = rubric_digest(rubric)
-    if (rubric.id, rubric.version, digest) != (ref.id, ref.version, ref.digest):
-        raise CertificationError(
-            f"the rubric {rubric.id!r} {rubric.version} ({digest}) is not the one the assessment used: "
-            f"{ref.id!r} {ref.version} ({ref.digest})"
-        )
+            raise CertificationError(
+                f"the assessment used rubric {ref.id!r} {ref.version}, which is not built in: give it as rubric= ({e})"
+            ) from None
+    why = rubric_mismatch(assessment, rubric)
+    if why is not None:
+        raise CertificationError(f"the rubric is not the one the assessment used: {why}")
     return rubric
 
 

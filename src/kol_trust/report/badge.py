@@ -15,7 +15,7 @@ import re
 import unicodedata
 
 from ..assessment import Assessment
-from ..engine import compile_rubric
+from ..cases import rubric_mismatch
 from ..rubric import Rubric
 
 __all__ = ["render_badge", "tier_colour"]
@@ -150,12 +150,9 @@ def tier_colour(assessment: Assessment, rubric: Rubric) -> str:
 
 def check_rubric(assessment: Assessment, rubric: Rubric) -> None:
     """Raise ``ValueError`` unless *assessment* was made under *rubric*."""
-    ref = compile_rubric(rubric).ref
-    if ref != assessment.rubric:
-        raise ValueError(
-            f"the assessment was made under rubric {assessment.rubric.id} {assessment.rubric.version} "
-            f"({assessment.rubric.digest}), not {ref.id} {ref.version} ({ref.digest})"
-        )
+    why = rubric_mismatch(assessment, rubric)
+    if why is not None:
+        raise ValueError(why)
 
 
 def badge_title(assessment: Assessment, rubric: Rubric, lang: str) -> str:
