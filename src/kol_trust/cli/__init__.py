@@ -19,7 +19,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TextIO, TypeVar
+from typing import BinaryIO, TextIO, TypeVar
 
 from .. import __version__
 from ..assessment import Assessment
@@ -32,7 +32,16 @@ from ..registry import load_rubric
 from ..rubric import Rubric
 from ..wire import from_json, to_dict, to_json
 
-__all__ = ["InputError", "atomic_output", "main", "print_table", "read_input", "resolve_rubric", "write_output"]
+__all__ = [
+    "InputError",
+    "atomic_output",
+    "main",
+    "open_input",
+    "print_table",
+    "read_input",
+    "resolve_rubric",
+    "write_output",
+]
 
 _VERSION = re.compile(r"\d+\.\d+\.\d+")
 T = TypeVar("T")
@@ -45,17 +54,32 @@ class InputError(Exception):
 # -- input ---------------------------------------------------------------------------
 
 
-def read_input(path: str) -> bytes:
+@contextlib.contextmanager
+def open_input(path: str) -> Iterator[BinaryIO]:
+    """The file at *path* opened for reading bytes (``-`` is standard input);
+    a file that cannot be opened is an :class:`InputError` naming it."""
     if path == "-":
-        return sys.stdin.buffer.read()
+        yield sys.stdin.buffer
+        return
     try:
-        return Path(path).read_bytes()
+        f = open(path, "rb")  # noqa: SIM115 - closed below
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise InputError(f"{path}: is a directory, not a file") from None
     except OSError as e:
         raise InputError(f"{path}: cannot read ({e.strerror})") from None
+    with f:
+        yield f
+
+
+def read_input(path: str) -> bytes:
+    """All the bytes of *path* (``-`` is standard input)."""
+    with open_input(path) as f:
+        try:
+            return f.read()
+        except OSError as e:
+            raise InputError(f"{path}: cannot read ({e.strerror})") from None
 
 
 # -- output ----------------------------------------------------------------------------

@@ -12,14 +12,13 @@ its directory, then renamed over the target.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import sys
-from collections.abc import Iterable, Iterator
-from typing import Any, BinaryIO, TextIO
+from collections.abc import Iterable
+from typing import Any, TextIO
 
 from ..batch import DEFAULT_MAX_LINE_BYTES, BatchSummary, LineResult, read_lines, run_jsonl
-from . import InputError, _date, atomic_output, resolve_rubric, whole_number
+from . import InputError, _date, atomic_output, open_input, resolve_rubric, whole_number
 
 __all__ = ["add_parser"]
 
@@ -49,23 +48,6 @@ def add_parser(commands: Any) -> None:
     p.set_defaults(run=_cmd_batch)
 
 
-@contextlib.contextmanager
-def _input(path: str) -> Iterator[BinaryIO]:
-    if path == "-":
-        yield sys.stdin.buffer
-        return
-    try:
-        f = open(path, "rb")  # noqa: SIM115 - closed below
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, not a file") from None
-    except OSError as e:
-        raise InputError(f"{path}: cannot read ({e.strerror})") from None
-    with f:
-        yield f
-
-
 def progress(results: Iterable[LineResult]) -> Iterable[LineResult]:
     """A progress bar on standard error when it is a terminal and tqdm (the
     ``progress`` extra) is installed; otherwise the results as they are."""
@@ -84,7 +66,11 @@ def _cmd_batch(args: argparse.Namespace, out: TextIO) -> int:
         raise InputError("-o and --errors cannot both be standard output")
     rubric = None if args.rubric is None else resolve_rubric(args.rubric)
     assessed = rejected = 0
-    with _input(args.input) as stream, atomic_output(args.output, out) as good, atomic_output(args.errors, out) as bad:
+    with (
+        open_input(args.input) as stream,
+        atomic_output(args.output, out) as good,
+        atomic_output(args.errors, out) as bad,
+    ):
         results = run_jsonl(
             read_lines(stream, args.max_line_bytes),
             rubric=rubric,

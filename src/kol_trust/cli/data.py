@@ -21,8 +21,7 @@ from ..model import Evidence, Subject
 from ..pack import pack
 from ..synth import AS_OF, synthetic_cases
 from ..wire import from_json, to_json
-from . import InputError, _date, atomic_output, whole_number
-from .batch import _input
+from . import InputError, _date, atomic_output, open_input, whole_number
 
 __all__ = ["add_parser"]
 
@@ -96,7 +95,7 @@ def _read(path: str, cls: type[T], bad: Callable[[str, int, str], None]) -> list
     """The parsed lines of a JSON Lines file with their line numbers; a bad
     line is passed to *bad* and skipped; blank lines are skipped."""
     items: list[tuple[int, T]] = []
-    with _input(path) as stream:
+    with open_input(path) as stream:
         for n, raw in enumerate(read_lines(stream), start=1):
             text = raw.removesuffix(b"\n").removesuffix(b"\r")
             if len(text) > DEFAULT_MAX_LINE_BYTES:
