@@ -223,6 +223,17 @@ def _structure_condition(value: Any, _: Any) -> _rubric.Condition:
     return result
 
 
+def _generated(name: str, cls: type, lines: list[str], namespace: dict[str, Any]) -> Any:
+    """The function *name* defined by *lines*, as attrs and cattrs write theirs.
+
+    The source is built from the library's own classes only: their field
+    names (Python identifiers) and the helpers in *namespace*.  Nothing from a
+    document is ever part of it, so no input can become code.
+    """
+    exec(compile("\n".join(lines), f"<kol_trust {name} {cls.__qualname__}>", "exec"), namespace)
+    return namespace[name]
+
+
 def _unstructure_hook_factory(cls: type) -> Callable[[Any], dict[str, Any]]:
     names = [a.name for a in attrs.fields(cls) if a.init]
     drop_none = cls in _DROP_NONE
@@ -253,8 +264,7 @@ def _unstructure_hook_factory(cls: type) -> Callable[[Any], dict[str, Any]]:
         "date": dt.date,
         "unstructure": converter.unstructure,
     }
-    exec(compile("\n".join(lines), f"<kol_trust to_doc {cls.__qualname__}>", "exec"), namespace)
-    to_doc: Callable[[Any], dict[str, Any]] = namespace["to_doc"]
+    to_doc: Callable[[Any], dict[str, Any]] = _generated("to_doc", cls, lines, namespace)
     _FACTORY_HOOKS.add(to_doc)
     return to_doc
 
@@ -562,8 +572,7 @@ def _fast_structurer(cls: type) -> _FieldReader | None:
         if check is not None:
             lines += [f"    for _ in check_{i}(value):", "        raise Fallback"]
     lines.append("    return obj")
-    exec(compile("\n".join(lines), f"<kol_trust structure {cls.__qualname__}>", "exec"), namespace)
-    structure: _FieldReader = namespace["structure"]
+    structure: _FieldReader = _generated("structure", cls, lines, namespace)
     _FAST[cls] = structure
     return structure
 
@@ -901,8 +910,7 @@ def _class_preparer(cls: type) -> _Prepare | None:
             lines += [f"    elif {test}:", f"        out[{key}] = {result}"]
         lines += ["    else:", f"        out[{key}] = prepare_{i}(value)"]  # raises Unsure, or an int for a float
     lines.append("    return out")
-    exec(compile("\n".join(lines), f"<kol_trust prepare {cls.__qualname__}>", "exec"), namespace)
-    prepare_object: _Prepare = namespace["prepare_object"]
+    prepare_object: _Prepare = _generated("prepare_object", cls, lines, namespace)
     _PREPARERS[cls] = prepare_object
     return prepare_object
 
