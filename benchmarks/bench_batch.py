@@ -39,6 +39,9 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+# The two scripts lie side by side; run as a script, this one's folder is on sys.path.
+from bench_assess import _table
+
 import kol_trust as kt
 from kol_trust.batch import run_jsonl
 from kol_trust.synth import RUBRIC_VERSION, synthetic_cases
@@ -169,14 +172,6 @@ def measure_memory(n_cases: int, seed: int, workers: int, *, trace: bool = False
 
 def _mib(n: int | None) -> str:
     return "-" if n is None else f"{n / 2**20:.1f}"
-
-
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
-    lines = ["  ".join(h.rjust(w) for h, w in zip(headers, widths, strict=True))]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
-    return "\n".join("  " + line for line in lines)
 
 
 def _memory_table(result: dict[str, Any]) -> str:
