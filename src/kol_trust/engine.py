@@ -92,6 +92,18 @@ class _Gate:
     criteria: frozenset[int]  # incident gates: the criteria they look at
     min_rank: int
     target: int  # criterion-below / missing: criterion index; pillar-below: pillar index
+    within_days: int  # incident gates: how recent a record must be
+
+    def triggered_by(self, u: _Used) -> bool:
+        """Whether a used record of one of its criteria makes this incident gate
+        trigger (STANDARD §5): active (disputed records never do), severe
+        enough and recent enough."""
+        return (
+            u.record.status is Status.ACTIVE
+            and u.record.severity is not None
+            and u.record.severity.rank >= self.min_rank
+            and u.age <= self.within_days
+        )
 
 
 @attrs.frozen
@@ -223,11 +235,11 @@ def _compile(rubric: Rubric) -> CompiledRubric:
         when = gate.when
         if isinstance(when, IncidentCondition):
             crit = frozenset(by_id[x].index for x in when.criteria) if when.criteria else incidents
-            gates.append(_Gate(k, when, crit, when.min_severity.rank, -1))
+            gates.append(_Gate(k, when, crit, when.min_severity.rank, -1, when.within_days))
         elif isinstance(when, PillarBelow):
-            gates.append(_Gate(k, when, frozenset(), 0, pillar_index[when.pillar]))
+            gates.append(_Gate(k, when, frozenset(), 0, pillar_index[when.pillar], 0))
         else:
-            gates.append(_Gate(k, when, frozenset(), 0, by_id[when.criterion].index))
+            gates.append(_Gate(k, when, frozenset(), 0, by_id[when.criterion].index, 0))
     return CompiledRubric(
         rubric=rubric,
         ref=RubricRef(rubric.id, rubric.version, rubric_digest(rubric)),
@@ -416,14 +428,7 @@ def assess(
     for gate in compiled.gates:
         when = gate.when
         if isinstance(when, IncidentCondition):
-            hit = any(
-                u.record.status is Status.ACTIVE
-                and u.record.severity.rank >= gate.min_rank  # type: ignore[union-attr]
-                and u.age <= when.within_days
-                for i in gate.criteria
-                if applicable[i]
-                for u in used[i]
-            )
+            hit = any(gate.triggered_by(u) for i in gate.criteria if applicable[i] for u in used[i])
         elif isinstance(when, CriterionBelow):
             score = reported[gate.target]
             hit = score is not None and score < when.below

@@ -44,7 +44,7 @@ from .assessment import Assessment, RubricRef
 from .cases import assess_case, builtin_rubric, rubric_for, rubric_mismatch
 from .engine import CompiledRubric, _criterion_score, _select, assess, compile_rubric, round1
 from .errors import Problem, ValidationError
-from .model import Case, Evidence, Measure, Severity, Status, Text
+from .model import Case, Evidence, Measure, Severity, Text
 from .rubric import Criterion, CriterionBelow, Gate, IncidentCondition, Missing, PillarBelow, Rubric, Tier
 
 __all__ = [
@@ -349,19 +349,9 @@ class _Model:
         triggered = {g.id for g in a.gates}
         hits: dict[int, frozenset[int]] = {}
         for gate in compiled.gates:
-            when = gate.when
-            if isinstance(when, IncidentCondition) and rubric.gates[gate.index].id in triggered:
+            if isinstance(gate.when, IncidentCondition) and rubric.gates[gate.index].id in triggered:
                 hits[gate.index] = frozenset(
-                    i
-                    for i in gate.criteria
-                    if applicable[i]
-                    and any(
-                        u.record.status is Status.ACTIVE
-                        and u.record.severity is not None
-                        and u.record.severity.rank >= gate.min_rank
-                        and u.age <= when.within_days
-                        for u in used[i]
-                    )
+                    i for i in gate.criteria if applicable[i] and any(gate.triggered_by(u) for u in used[i])
                 )
         s = min(100.0, 100.0 * _fsum(shares.g[i] * raw[i] for i in range(len(raw)) if applicable[i]))
         return cls(compiled, applicable, shares.g, shares.q, raw, (True,) * len(raw), s, a.raw_score, hits, True)
