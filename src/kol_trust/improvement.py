@@ -40,6 +40,7 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
+from ._locale import localized
 from .assessment import Assessment, RubricRef
 from .cases import assess_case, builtin_rubric, rubric_for, rubric_mismatch
 from .engine import CompiledRubric, _criterion_score, _select, assess, compile_rubric, round1
@@ -527,19 +528,16 @@ _SEVERITY_VI = {
 def _num(x: float, lang: str) -> str:
     """A number as short as it goes (``85``, ``72.5``; thresholds may have more
     decimals), with a decimal comma in Vietnamese."""
-    text = f"{x:.3f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",") if lang == "vi" else text
+    return localized(f"{x:.3f}".rstrip("0").rstrip("."), lang)
 
 
 def _fixed(x: float, lang: str) -> str:
     """A reported number with its one decimal, a decimal comma in Vietnamese."""
-    text = f"{x:.1f}"
-    return text.replace(".", ",") if lang == "vi" else text
+    return localized(f"{x:.1f}", lang)
 
 
 def _days(x: float, lang: str) -> str:
-    text = f"{x:g}"
-    return text.replace(".", ",") if lang == "vi" else text
+    return localized(f"{x:g}", lang)
 
 
 def _text(*, vi: str, en: str, **numbers: float) -> Text:

@@ -14,6 +14,7 @@ import math
 import re
 import unicodedata
 
+from .._locale import localized
 from ..assessment import Assessment
 from ..cases import rubric_mismatch
 from ..rubric import Rubric
@@ -104,8 +105,7 @@ def esc(text: str) -> str:
 
 def number(value: float, lang: str, digits: int = 1) -> str:
     """*value* with *digits* decimals, with a decimal comma in Vietnamese."""
-    text = f"{value:.{digits}f}"
-    return text.replace(".", ",") if lang == "vi" else text
+    return localized(f"{value:.{digits}f}", lang)
 
 
 def text_width(text: str) -> float:

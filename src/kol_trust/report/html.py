@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from .._locale import localized
 from ..assessment import Assessment, Cause, CriterionResult, ExclusionReason
 from ..model import Case, SubjectKind
 from ..rubric import Rubric
@@ -249,13 +250,11 @@ class _Page:
 
     def short(self, value: float) -> str:
         """A threshold without trailing zeros (``70``, ``55,5``)."""
-        text = f"{value:g}"
-        return text.replace(".", ",") if self.lang == "vi" else text
+        return localized(f"{value:g}", self.lang)
 
     def count(self, value: int) -> str:
         """A whole number with thousands separators of this language."""
-        text = f"{value:,}"
-        return text.replace(",", ".") if self.lang == "vi" else text
+        return localized(f"{value:,}", self.lang)
 
     def date(self, day: dt.date) -> str:
         """A day as people of this language write it."""
