@@ -72,7 +72,7 @@ DOCUMENT_CLASSES: list[Any] = [
     kt.Shortfall,
     kt.Opportunity,
     kt.WhatIf,
-    kt.CriterionChange,
+    kt.ScoreChange,
 ]
 _NAMES = {cls: getattr(cls, "__name__", "Condition") for cls in DOCUMENT_CLASSES}
 

@@ -42,9 +42,9 @@ from hypothesis import strategies as st
 import kol_trust as kt
 from conftest import VECTORS
 from kol_trust.improvement import (
-    CriterionChange,
     ImprovementPlan,
     Opportunity,
+    ScoreChange,
     Shortfall,
     ShortfallKind,
     WhatIf,
@@ -431,7 +431,7 @@ def test_what_if_remove_by_id_and_by_record() -> None:
     assert by_id.tier_changed and by_id.after.tier != "not-rated"
     assert by_id.score_change == kt.round1(by_id.after.score - a.score) > 0
     r01 = next(c for c in by_id.criteria if c.id == "R01")
-    assert r01 == CriterionChange("R01", a.criterion("R01").score, 100.0, True, False)
+    assert r01 == ScoreChange("R01", a.criterion("R01").score, 100.0, True, False)
     assert [c.id for c in by_id.criteria] == ["R01"]
 
 
@@ -448,7 +448,7 @@ def test_what_if_add() -> None:
     w = what_if(case, add=[record])
     assert w.added == ("new-pledge",)
     assert "G-PLEDGE" in w.gates_cleared
-    assert w.criteria == (CriterionChange("S01", 0.0, 100.0, False, True),)
+    assert w.criteria == (ScoreChange("S01", 0.0, 100.0, False, True),)
     assert w.after.score > w.before.score and w.score_change > 0
     assert w.after == kt.assess_case(attrs.evolve(case, evidence=(*case.evidence, record)))
 

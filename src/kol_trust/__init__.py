@@ -76,9 +76,9 @@ from .errors import (
     ValidationError,
 )
 from .improvement import (
-    CriterionChange,
     ImprovementPlan,
     Opportunity,
+    ScoreChange,
     Shortfall,
     ShortfallKind,
     WhatIf,
@@ -129,7 +129,6 @@ __all__ = [
     "Channel",
     "Criterion",
     "CriterionBelow",
-    "CriterionChange",
     "CriterionResult",
     "Evidence",
     "EvidenceConflictError",
@@ -165,6 +164,7 @@ __all__ = [
     "RubricNotFoundError",
     "RubricRef",
     "RubricRegistry",
+    "ScoreChange",
     "Severity",
     "Shortfall",
     "ShortfallKind",

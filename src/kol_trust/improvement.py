@@ -49,9 +49,9 @@ from .model import Case, Evidence, Measure, Severity, Text
 from .rubric import Criterion, CriterionBelow, Gate, IncidentCondition, Missing, PillarBelow, Rubric, Tier
 
 __all__ = [
-    "CriterionChange",
     "ImprovementPlan",
     "Opportunity",
+    "ScoreChange",
     "Shortfall",
     "ShortfallKind",
     "WhatIf",
@@ -181,7 +181,7 @@ class ImprovementPlan:
 
 
 @attrs.frozen
-class CriterionChange:
+class ScoreChange:
     """How one criterion's reported score or assessed flag changed in a :class:`~kol_trust.WhatIf`."""
 
     id: str
@@ -204,7 +204,7 @@ class WhatIf:
     score_change: float
     """``round1(after.score - before.score)``."""
     tier_changed: bool
-    criteria: tuple[CriterionChange, ...]
+    criteria: tuple[ScoreChange, ...]
     """The criteria whose reported score or assessed flag changed, in rubric order."""
     gates_cleared: tuple[str, ...]
     """Gates that triggered before and not after, in rubric order."""
@@ -705,7 +705,7 @@ def what_if(
     before = assess_case(case, rubric=resolved)
     after = assess_case(changed, rubric=resolved)
     criteria = tuple(
-        CriterionChange(b.id, b.score, c.score, b.assessed, c.assessed)
+        ScoreChange(b.id, b.score, c.score, b.assessed, c.assessed)
         for b, c in zip(before.criteria, after.criteria, strict=True)
         if b.score != c.score or b.assessed != c.assessed
     )
