@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import given, note
+from hypothesis import event, given, note
 from hypothesis import strategies as st
 
 import kol_trust as kt
@@ -75,6 +75,14 @@ DOCUMENT_CLASSES: list[Any] = [
     kt.ScoreChange,
 ]
 _NAMES = {cls: getattr(cls, "__name__", "Condition") for cls in DOCUMENT_CLASSES}
+
+
+def _what(cls: Any) -> str:
+    """How a loader's ValidationError names a document of *cls* (``error.what``)."""
+    if cls is None:
+        return "JSON document"
+    return "gate condition" if cls is _rubric.Condition else f"{cls.__name__} document"
+
 
 #: Every field name of every class, so random dicts often look like documents.
 FIELD_NAMES = sorted(
@@ -192,21 +200,27 @@ any_value = st.one_of(json_like, deeply_nested)
 
 
 def _only_kol_trust_errors(load: Callable[[], Any], cls: Any) -> None:
-    """Run *load*: success, or a KolTrustError; a ValidationError's problems
-    all have JSON paths.  Any other exception propagates and fails the test."""
+    """Run *load*: success, or a KolTrustError; a ValidationError's message
+    names the document and every problem, each with its JSON path.  Any other
+    exception propagates and fails the test."""
     try:
         load()
     except kt.KolTrustError as e:
         error: kt.KolTrustError = e
     else:
         return
-    assert isinstance(str(error), str)
+    message = str(error)
+    assert message.strip(), f"{type(error).__name__} with an empty message"
     if isinstance(error, kt.ValidationError):
         assert error.problems, "a ValidationError lists at least one problem"
+        assert error.what == _what(cls), (error.what, message)
+        n = len(error.problems)
+        assert message.startswith(f"invalid {_what(cls)}: {n} problem{'s' if n != 1 else ''}\n"), message
         for p in error.problems:
             assert isinstance(p, kt.Problem)
             assert p.path.startswith("$"), p
-            assert isinstance(p.message, str) and p.message
+            assert isinstance(p.message, str) and p.message, p
+            assert f"\n  {p.path}: {p.message}" in message, (p, message)
         if cls is kt.Rubric:
             assert isinstance(error, kt.RubricError)
 
@@ -419,18 +433,29 @@ def _get(doc: Any, path: tuple[Any, ...]) -> Any:
     return doc
 
 
-def _assess_with(rubric_doc: Any) -> None:
-    try:
-        rubric = kt.from_dict(rubric_doc, kt.Rubric)
-    except kt.RubricError:
-        return
+def _assess_with(rubric: kt.Rubric) -> None:
+    """Assess the tiny case: an assessment, or a KolTrustError; anything else fails."""
     with contextlib.suppress(kt.KolTrustError):
         kt.assess_case(_TINY_CASE, rubric=rubric)
 
 
+def _valid_rubric(rubric_doc: Any) -> kt.Rubric:
+    """The rubric of *rubric_doc*, which must load: a RubricError fails the test."""
+    try:
+        return kt.from_dict(rubric_doc, kt.Rubric)
+    except kt.RubricError as e:
+        pytest.fail(f"this rubric should be valid, but does not load:\n{e}")
+
+
 @given(rubrics_with_one_number_changed())
 def test_loaded_rubric_assesses_or_raises_kol_trust_error(rubric_doc: Any) -> None:
-    _assess_with(rubric_doc)
+    try:
+        rubric = kt.from_dict(rubric_doc, kt.Rubric)
+    except kt.RubricError:
+        event("rejected when loaded")  # the number broke a rule: reported, nothing to assess
+        return
+    event("loaded and assessed")
+    _assess_with(rubric)
 
 
 def test_huge_finite_pillar_weights() -> None:
@@ -439,4 +464,4 @@ def test_huge_finite_pillar_weights() -> None:
     doc = copy.deepcopy(_TINY)
     for pillar in doc["pillars"]:
         pillar["weight"] = 1.7e308
-    _assess_with(doc)
+    _assess_with(_valid_rubric(doc))

@@ -10,119 +10,14 @@ import attrs
 import pytest
 
 import kol_trust as kt
-from conftest import SPEC
+from conftest import SPEC, TESTS
 from kol_trust.errors import RubricConflictError
 from kol_trust.registry import RubricRegistry
 
 TINY_JSON = SPEC / "rubrics" / "tiny-0.1.0.json"
 
 # tests/data/spec/rubrics/tiny-0.1.0.json, as an author would write it in TOML.
-TINY_TOML = """\
-# The tiny rubric of the standard's vectors, in TOML.
-id = "tiny"
-version = "0.1.0"
-algorithm = 1
-effective_from = 2026-01-01  # a TOML date; "2026-01-01" would do too
-title = { vi = "Nhỏ", en = "Tiny" }
-
-[policy]
-max_reasons = 2
-disputed_weight = 0.25  # the other policy keys take their defaults
-
-[[sources]]
-id = "a"
-title = { vi = "A", en = "A" }
-reliability = 1
-
-[[sources]]
-id = "b"
-title = { vi = "B", en = "B" }
-reliability = 0.5
-
-[[pillars]]
-id = "p1"
-title = { vi = "P1", en = "P1" }
-weight = 3
-
-[[pillars]]
-id = "p2"
-title = { vi = "P2", en = "P2" }
-weight = 1
-
-[[criteria]]
-id = "C1"
-pillar = "p1"
-title = { vi = "C1", en = "C1" }
-weight = 2
-measure = "proportion"
-prior = 0.5
-prior_weight = 2
-
-[[criteria]]
-id = "C2"
-pillar = "p1"
-title = { vi = "C2", en = "C2" }
-weight = 1
-measure = "incidents"
-half_life_days = 100
-# overrides the policy's penalties
-penalties = { minor = 0.2, moderate = 0.4, serious = 0.6, critical = 1 }
-
-[[criteria]]
-id = "C3"
-pillar = "p2"
-title = { vi = "C3", en = "C3" }
-weight = 1
-measure = "attestation"
-prior = 0.2
-max_age_days = 30
-
-[[criteria]]
-id = "C4"
-pillar = "p2"
-title = { vi = "C4", en = "C4" }
-weight = 1
-measure = "proportion"
-prior = 1
-prior_weight = 1
-applies_to = { kinds = ["koc"] }  # KOCs only
-
-[[gates]]
-id = "GP"
-title = { vi = "GP", en = "GP" }
-cap = 75
-when = { type = "pillar-below", pillar = "p2", below = 40 }
-
-[[gates]]
-id = "GI"
-title = { vi = "GI", en = "GI" }
-disqualify = true
-[gates.when]
-type = "incident"
-criteria = []  # every incidents criterion
-min_severity = "moderate"
-within_days = 50
-
-# Tiers, best first.
-[[tiers]]
-id = "top"
-title = { vi = "T", en = "T" }
-min_score = 80
-min_coverage = 100
-certified = true
-
-[[tiers]]
-id = "mid"
-title = { vi = "M", en = "M" }
-min_score = 60
-min_pillar_score = 50
-certified = true
-
-[[tiers]]
-id = "low"
-title = { vi = "L", en = "L" }
-min_score = 0
-"""
+TINY_TOML = (TESTS / "data" / "rubrics" / "tiny-0.1.0.toml").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
+import os
 import subprocess
 import sys
 import time
@@ -109,6 +111,38 @@ def test_cli_same_bytes_in_another_process(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert out.read_bytes() == ("\n".join(_lines(10, 11)) + "\n").encode("utf-8")
+
+
+# -- golden digest -------------------------------------------------------------------
+
+# The SHA-256 of the JSON Lines text of synthetic_cases(200, seed=2026): each case
+# as kt.to_json(case) + "\n", which is exactly what `kol-trust synth --n 200
+# --seed 2026` writes.  It pins the generated cases across processes, machines and
+# releases.  It must only change with a deliberate change of the output (of the
+# generator, the built-in rubric or the wire format), and the CHANGELOG must say so.
+GOLDEN_N, GOLDEN_SEED = 200, 2026
+GOLDEN_SHA256 = "bc8516f75dd892ba8ed372ce81c13bac6c859f63c3824e2740d2e8590550f321"
+
+
+def test_golden_digest() -> None:
+    text = "".join(kt.to_json(case) + "\n" for case in synthetic_cases(GOLDEN_N, seed=GOLDEN_SEED))
+    assert hashlib.sha256(text.encode("utf-8")).hexdigest() == GOLDEN_SHA256
+
+
+# "0" turns hash randomisation off; the other is a fixed seed unlikely to be this process's.
+@pytest.mark.parametrize("hash_seed", ["0", "2718281"])
+def test_golden_digest_under_another_hash_seed(tmp_path: Path, hash_seed: str) -> None:
+    """The command, in a fresh process with another PYTHONHASHSEED, writes the pinned bytes."""
+    out = tmp_path / "golden.jsonl"
+    proc = subprocess.run(
+        [sys.executable, "-m", "kol_trust", "synth", "--n", str(GOLDEN_N), "--seed", str(GOLDEN_SEED), "-o", str(out)],
+        capture_output=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, "PYTHONHASHSEED": hash_seed},
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert hashlib.sha256(out.read_bytes()).hexdigest() == GOLDEN_SHA256
 
 
 def test_cli_bad_options(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
