@@ -12,7 +12,8 @@ import pytest
 
 import kol_trust as kt
 from conftest import VECTORS
-from kol_trust.cli import example_cases, main
+from kol_trust.cli import main
+from kol_trust.cli.assess import example_cases
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -18,7 +19,8 @@ import pytest
 
 import kol_trust as kt
 from conftest import SPEC, VECTORS
-from kol_trust.cli import example_cases, main
+from kol_trust.cli import main
+from kol_trust.cli.assess import example_cases
 from kol_trust.improvement import improvement_plan
 from kol_trust.report import CSP, render_badge, render_report
 from kol_trust.report.badge import CERTIFIED_GREENS, GREY, ORANGE, RED, text_width
@@ -470,6 +472,30 @@ def test_output_is_deterministic(lang: str) -> None:
     if today != a.as_of:
         for stamp in (today.isoformat(), today.strftime("%d/%m/%Y")):
             assert stamp not in first
+
+
+# SHA-256 of render_report(...) and render_badge(...) (as UTF-8) of the bundled
+# example 01-high-trust-beauty-kol under its built-in rubric, by language.  They pin
+# the report card and the badge across processes, machines and releases.  They must
+# only change with a deliberate change of the output, and the CHANGELOG must say so.
+GOLDEN_EXAMPLE = "01-high-trust-beauty-kol"
+GOLDEN_REPORT_SHA256 = {
+    "vi": "7fd6a682a4db58475f45ab5d14da48e610d16f7c887e53171edfecb0eceb0538",
+    "en": "a1a36116fc36f15bc93b7e87a955be9e63f4fc7c8e75a66d9ed0c932c92c2409",
+}
+GOLDEN_BADGE_SHA256 = {
+    "vi": "c1d846f0efa26a3d8ebc23865514b4d08e8d16e47c5fbd05c5481da86a9c1095",
+    "en": "0e56d99969fc1f50d3bf5256835008bac4713bf35d40f98b93c67e242b60d698",
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_output_matches_the_golden_digests(lang: str) -> None:
+    case, a, rubric = example(GOLDEN_EXAMPLE)
+    report = render_report(case, a, rubric, lang=lang).encode("utf-8")
+    badge = render_badge(a, rubric, lang=lang).encode("utf-8")
+    assert hashlib.sha256(report).hexdigest() == GOLDEN_REPORT_SHA256[lang]
+    assert hashlib.sha256(badge).hexdigest() == GOLDEN_BADGE_SHA256[lang]
 
 
 def test_wrong_rubric_subject_or_language_is_refused() -> None:

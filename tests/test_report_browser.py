@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 import kol_trust as kt
-from kol_trust.cli import example_cases
+from kol_trust.cli.assess import example_cases
 from kol_trust.report import render_badge, render_report
 from kol_trust.report.badge import tier_colour
 

@@ -19,8 +19,9 @@ import kol_trust as kt
 from conftest import SPEC, VECTORS
 from kol_trust import cli as kt_cli
 from kol_trust.authoring.diff import Change, RubricDiff, diff_rubrics
-from kol_trust.cli import InputError, main
-from kol_trust.cli.rubric_diff import add_subcommand
+from kol_trust.cli import main
+from kol_trust.cli.common import InputError
+from kol_trust.cli.rubric_diff import add_parsers
 
 Doc = dict[str, Any]
 Edit = Callable[[Doc], None]
@@ -695,7 +696,7 @@ def edited_file(tmp_path: Path, version: str, edit: Edit) -> str:
 def run_own_parser(*argv: str) -> tuple[int, str]:
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="c", required=True)
-    add_subcommand(sub)
+    add_parsers(sub)
     args = parser.parse_args(list(argv))
     out = io.StringIO()
     code: int = args.run(args, out)
@@ -715,7 +716,7 @@ def test_subcommand_exit_codes(tmp_path: Path) -> None:
 
 
 def _diff_registered() -> bool:
-    parser = kt_cli._parser()
+    parser = kt_cli.build_parser()
     try:
         args = parser.parse_args(["rubric", "diff", "a", "b"])
     except SystemExit:

@@ -11,7 +11,7 @@ import attrs
 import pytest
 
 import kol_trust as kt
-from conftest import SPEC
+from conftest import SPEC, TESTS
 from kol_trust.authoring.show import (
     condition_text,
     criterion_shares,
@@ -20,10 +20,12 @@ from kol_trust.authoring.show import (
     rubric_markdown,
     rubric_table,
 )
-from kol_trust.cli import main, resolve_rubric
+from kol_trust.cli import main
+from kol_trust.cli.common import resolve_rubric
 
 TINY_JSON = SPEC / "rubrics" / "tiny-0.1.0.json"
 EDGE_JSON = SPEC / "rubrics" / "edge-0.1.0.json"
+TINY_TOML = TESTS / "data" / "rubrics" / "tiny-0.1.0.toml"  # TINY_JSON in TOML
 PERCENT = re.compile(r"(\d+\.\d) %")
 
 
@@ -209,12 +211,8 @@ def test_validate_a_valid_file(capsys: pytest.CaptureFixture[str], tiny: kt.Rubr
     assert out == f"valid: tiny 0.1.0 {kt.rubric_digest(tiny)}\n"
 
 
-def test_validate_a_valid_toml_file(capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny: kt.Rubric) -> None:
-    from test_rubric_registry import TINY_TOML
-
-    path = tmp_path / "tiny.toml"
-    path.write_text(TINY_TOML, encoding="utf-8")
-    code, out, err = run(capsys, "rubric", "validate", str(path))
+def test_validate_a_valid_toml_file(capsys: pytest.CaptureFixture[str], tiny: kt.Rubric) -> None:
+    code, out, err = run(capsys, "rubric", "validate", str(TINY_TOML))
     assert (code, out, err) == (0, f"valid: tiny 0.1.0 {kt.rubric_digest(tiny)}\n", "")
 
 
@@ -287,14 +285,10 @@ def test_show_table_and_markdown(capsys: pytest.CaptureFixture[str], builtin: kt
     assert (code, err, out) == (0, "", rubric_markdown(builtin, lang))
 
 
-def test_show_a_file(capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny: kt.Rubric) -> None:
-    from test_rubric_registry import TINY_TOML
-
+def test_show_a_file(capsys: pytest.CaptureFixture[str], tiny: kt.Rubric) -> None:
     code, out, err = run(capsys, "rubric", "show", str(TINY_JSON))
     assert (code, err, out) == (0, "", rubric_table(tiny, "en"))
-    path = tmp_path / "tiny.toml"
-    path.write_text(TINY_TOML, encoding="utf-8")
-    code, out, err = run(capsys, "rubric", "show", str(path), "--format", "markdown", "--lang", "vi")
+    code, out, err = run(capsys, "rubric", "show", str(TINY_TOML), "--format", "markdown", "--lang", "vi")
     assert (code, err, out) == (0, "", rubric_markdown(tiny, "vi"))
 
 

@@ -1,7 +1,7 @@
 """Sphinx extension: the command-line reference, rendered from the parser itself.
 
 The directive ``kol-trust-cli`` walks the :mod:`argparse` parser of the
-``kol-trust`` command (:func:`kol_trust.cli._parser`) and renders one section
+``kol-trust`` command (:func:`kol_trust.cli.build_parser`) and renders one section
 per command and sub-command: its description, its usage line and every
 argument and option with its metavar, choices, default and help.  Nothing is
 written by hand, so the reference cannot drift from the command line.
@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from docutils.parsers.rst import Directive
+
+from kol_trust.cli import build_parser
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -52,9 +54,7 @@ def commands(
     "diff")`` is ``kol-trust rubric diff``.
     """
     if parser is None:
-        from kol_trust.cli import _parser
-
-        parser = _parser()
+        parser = build_parser()
         yield (), "", parser
     for name, help_text, sub in _subcommands(parser):
         yield (*path, name), help_text, sub

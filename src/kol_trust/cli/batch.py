@@ -18,12 +18,12 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 
 from ..batch import DEFAULT_MAX_LINE_BYTES, BatchSummary, LineResult, read_lines, run_jsonl
-from . import InputError, _date, atomic_output, open_input, resolve_rubric, whole_number
+from .common import InputError, atomic_output, iso_date, open_input, resolve_rubric, whole_number
 
-__all__ = ["add_parser"]
+__all__ = ["add_parsers", "progress"]
 
 
-def add_parser(commands: Any) -> None:
+def add_parsers(commands: Any) -> None:
     """Add the ``batch`` command to the top-level sub-commands."""
     p = commands.add_parser(
         "batch",
@@ -37,7 +37,7 @@ def add_parser(commands: Any) -> None:
     p.add_argument("--errors", metavar="ERR.jsonl", required=True, help='rejected lines as {"line": N, "error": "..."}')
     p.add_argument("--workers", type=whole_number(1), default=1, metavar="N", help="processes to use (default: 1)")
     p.add_argument("--rubric", metavar="VERSION|FILE", help="a built-in version such as 1.0.0, or a rubric file")
-    p.add_argument("--as-of", type=_date, metavar="DATE", help="assess on this day instead of each case's as_of")
+    p.add_argument("--as-of", type=iso_date, metavar="DATE", help="assess on this day instead of each case's as_of")
     p.add_argument(
         "--max-line-bytes",
         type=whole_number(1),
@@ -54,6 +54,8 @@ def progress(results: Iterable[LineResult]) -> Iterable[LineResult]:
     if not sys.stderr.isatty():
         return results
     try:
+        # Imported here, not at the top: tqdm is an optional extra, and only a
+        # run on a terminal needs it.
         from tqdm import tqdm
     except ImportError:
         return results

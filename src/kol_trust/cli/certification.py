@@ -47,20 +47,18 @@ from ..engine import assess
 from ..errors import CertificationRefused, SignatureError
 from ..model import Case
 from ..wire import to_json
-from . import InputError, _date, _load, _rubric, read_input, write_output
+from .common import InputError, case_rubric, input_name, iso_date, load_document, read_input, write_output
 
 if TYPE_CHECKING:
+    # For annotations only: cryptography is the optional ``sign`` extra, which
+    # kol_trust.certification imports only when a key is used.
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-__all__ = ["add_parser"]
+__all__ = ["add_parsers"]
 
 
 def _today() -> dt.date:
     return dt.date.today()
-
-
-def _name(path: str) -> str:
-    return "standard input" if path == "-" else path
 
 
 # -- files -------------------------------------------------------------------------------
@@ -91,7 +89,7 @@ def _private_key(path: str) -> Ed25519PrivateKey:
     try:
         return load_private_key(data)
     except Exception as e:  # KeyFormatError, SigningUnavailable
-        raise InputError(f"{_name(path)}: {e}") from None
+        raise InputError(f"{input_name(path)}: {e}") from None
 
 
 # -- commands ----------------------------------------------------------------------------
@@ -114,9 +112,9 @@ def _cmd_keygen(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_certify(args: argparse.Namespace, out: TextIO) -> int:
-    case = _load(args.case, Case)
+    case = load_document(args.case, Case)
     key = _private_key(args.key)
-    rubric = _rubric(args.rubric, case)
+    rubric = case_rubric(args.rubric, case)
     assessment = assess(case.subject, case.evidence, rubric=rubric, as_of=case.as_of)
     issued_on = args.on if args.on is not None else _today()
     try:
@@ -140,7 +138,7 @@ def _cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
         except InputError:
             raise
         except Exception as e:  # KeyFormatError, SigningUnavailable
-            raise InputError(f"{_name(path)}: {e}") from None
+            raise InputError(f"{input_name(path)}: {e}") from None
     envelope = read_input(args.certificate)
     revocations = [read_input(path) for path in args.revocations]
     on = args.on if args.on is not None else _today()
@@ -159,13 +157,13 @@ def _cmd_revoke(args: argparse.Namespace, out: TextIO) -> int:
         try:
             existing = verify_revocation_list(read_input(args.list), key.public_key())
         except SignatureError as e:
-            raise InputError(f"{_name(args.list)}: {e}") from None
+            raise InputError(f"{input_name(args.list)}: {e}") from None
         if existing.issuer != args.issuer:
-            raise InputError(f"{_name(args.list)}: the list is of issuer {existing.issuer!r}, not {args.issuer!r}")
+            raise InputError(f"{input_name(args.list)}: the list is of issuer {existing.issuer!r}, not {args.issuer!r}")
         already = existing.entry(args.serial)
         if already is not None:
             raise InputError(
-                f"{args.serial} is already revoked in {_name(args.list)} "
+                f"{args.serial} is already revoked in {input_name(args.list)} "
                 f"(on {already.revoked_on.isoformat()}, {already.reason.value})"
             )
         rlist = existing.with_entry(entry, issued_on=max(existing.issued_on, on))
@@ -179,7 +177,7 @@ def _issuer(text: str) -> str:
     return text
 
 
-def add_parser(commands: Any) -> None:
+def add_parsers(commands: Any) -> None:
     """Add the ``keygen``, ``certify``, ``verify`` and ``revoke`` commands."""
     p = commands.add_parser(
         "keygen",
@@ -200,7 +198,7 @@ def add_parser(commands: Any) -> None:
     p.add_argument("case", metavar="CASE.json", help="the case document; - reads standard input")
     p.add_argument("--key", required=True, metavar="KEY.pem", help="the issuer's private key (PEM, not encrypted)")
     p.add_argument("--issuer", required=True, type=_issuer, metavar="NAME", help="who issues the certificate")
-    p.add_argument("--on", type=_date, metavar="DATE", help="the issue date (default: today)")
+    p.add_argument("--on", type=iso_date, metavar="DATE", help="the issue date (default: today)")
     p.add_argument("--serial", metavar="SERIAL", help="the serial (default: 128 random bits in hex)")
     p.add_argument("--rubric", metavar="VERSION|FILE", help="a built-in version such as 1.0.0, or a rubric file")
     p.add_argument("-o", "--output", required=True, metavar="CERT.json", help="the signed certificate; - is stdout")
@@ -224,7 +222,7 @@ def add_parser(commands: Any) -> None:
         metavar="LIST.json",
         help="a signed revocation list (repeatable); one that does not verify makes the result malformed",
     )
-    p.add_argument("--on", type=_date, metavar="DATE", help="check validity on this day (default: today)")
+    p.add_argument("--on", type=iso_date, metavar="DATE", help="check validity on this day (default: today)")
     p.set_defaults(run=_cmd_verify)
 
     p = commands.add_parser(
@@ -242,7 +240,7 @@ def add_parser(commands: Any) -> None:
         default=RevocationReason.WITHDRAWN.value,
         help="why (default: withdrawn)",
     )
-    p.add_argument("--on", type=_date, metavar="DATE", help="the day the revocation takes effect (default: today)")
+    p.add_argument("--on", type=iso_date, metavar="DATE", help="the day the revocation takes effect (default: today)")
     p.add_argument("--list", metavar="EXISTING.json", help="an existing signed list to extend")
     p.add_argument("-o", "--output", required=True, metavar="LIST.json", help="the signed list; - is stdout")
     p.set_defaults(run=_cmd_revoke)

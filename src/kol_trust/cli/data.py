@@ -21,9 +21,9 @@ from ..model import Evidence, Subject
 from ..pack import pack
 from ..synth import AS_OF, synthetic_cases
 from ..wire import from_json, to_json
-from . import InputError, _date, atomic_output, open_input, whole_number
+from .common import InputError, atomic_output, input_name, iso_date, open_input, whole_number
 
-__all__ = ["add_parser"]
+__all__ = ["add_parsers"]
 
 T = TypeVar("T")
 
@@ -41,7 +41,7 @@ def _version(text: str) -> str:
     return text
 
 
-def add_parser(commands: Any) -> None:
+def add_parsers(commands: Any) -> None:
     """Add the ``synth`` and ``pack`` commands to the top-level sub-commands."""
     p = commands.add_parser(
         "synth",
@@ -52,7 +52,7 @@ def add_parser(commands: Any) -> None:
     p.add_argument("--n", type=whole_number(0), required=True, metavar="N", help="how many cases")
     p.add_argument("--seed", type=_seed, required=True, metavar="S", help="the random seed (a whole number)")
     p.add_argument(
-        "--as-of", type=_date, default=AS_OF, metavar="DATE", help=f"the cases' as_of (default: {AS_OF.isoformat()})"
+        "--as-of", type=iso_date, default=AS_OF, metavar="DATE", help=f"the cases' as_of (default: {AS_OF.isoformat()})"
     )
     p.add_argument("-o", "--output", metavar="OUT.jsonl", required=True, help="cases; - is standard output")
     p.set_defaults(run=_cmd_synth)
@@ -68,7 +68,7 @@ def add_parser(commands: Any) -> None:
     )
     p.add_argument("--subjects", metavar="S.jsonl", required=True, help="subjects, one per line; - is standard input")
     p.add_argument("--evidence", metavar="E.jsonl", required=True, help="evidence, one per line; - is standard input")
-    p.add_argument("--as-of", type=_date, required=True, metavar="DATE", help="the as_of of every case")
+    p.add_argument("--as-of", type=iso_date, required=True, metavar="DATE", help="the as_of of every case")
     p.add_argument("--rubric", type=_version, metavar="VERSION", help="the built-in rubric version the cases name")
     p.add_argument("-o", "--output", metavar="CASES.jsonl", required=True, help="cases; - is standard output")
     p.add_argument("--orphans", metavar="ORPHANS.jsonl", help="evidence naming no subject, one per line")
@@ -118,8 +118,7 @@ def _cmd_pack(args: argparse.Namespace, out: TextIO) -> int:
     def bad(path: str, line: int, error: str) -> None:
         nonlocal bad_lines
         bad_lines += 1
-        name = "standard input" if path == "-" else path
-        sys.stderr.write(f"kol-trust: {name}:{line}: {error}\n")
+        sys.stderr.write(f"kol-trust: {input_name(path)}:{line}: {error}\n")
 
     subjects: dict[str, Subject] = {}
     first_line: dict[str, int] = {}

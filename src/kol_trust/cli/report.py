@@ -14,9 +14,9 @@ from typing import Any, TextIO
 from ..engine import assess
 from ..model import Case
 from ..report import render_badge, render_report
-from . import InputError, _load, _rubric, write_output
+from .common import InputError, case_rubric, load_document, write_output
 
-__all__ = ["add_parser"]
+__all__ = ["add_parsers"]
 
 
 def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
@@ -24,8 +24,8 @@ def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
         raise InputError("nothing to write: give --html OUT.html, --svg BADGE.svg or both")
     if args.html == "-" and args.svg == "-":
         raise InputError("--html and --svg cannot both be standard output")
-    case = _load(args.case, Case)
-    rubric = _rubric(args.rubric, case)
+    case = load_document(args.case, Case)
+    rubric = case_rubric(args.rubric, case)
     assessment = assess(case.subject, case.evidence, rubric=rubric, as_of=case.as_of)
     outputs: list[tuple[str, str]] = []
     if args.html is not None:
@@ -37,7 +37,7 @@ def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def add_parser(commands: Any) -> None:
+def add_parsers(commands: Any) -> None:
     """Add the ``report`` command to the top-level sub-commands."""
     p = commands.add_parser(
         "report",

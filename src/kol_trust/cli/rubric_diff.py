@@ -12,12 +12,12 @@ from typing import Any, TextIO
 from ..authoring.diff import diff_rubrics
 from ..errors import KolTrustError
 from ..wire import to_json
-from . import InputError, resolve_rubric
+from .common import InputError, resolve_rubric
 
-__all__ = ["add_subcommand"]
+__all__ = ["add_parsers"]
 
 
-def add_subcommand(sub: Any) -> None:
+def add_parsers(sub: Any) -> None:
     """Add ``diff`` to the ``kol-trust rubric`` sub-commands (*sub*: ``add_subparsers()``)."""
     p = sub.add_parser(
         "diff",

@@ -5,25 +5,23 @@ from __future__ import annotations
 import argparse
 from typing import Any, TextIO
 
-from ..authoring.files import parse_rubric_text
 from ..authoring.show import rubric_markdown, rubric_table
 from ..errors import ValidationError
 from ..registry import load_rubric
-from ..wire import rubric_digest, to_json
-from . import InputError, read_input, resolve_rubric
+from ..wire import parse_rubric_text, rubric_digest, to_json
+from .common import InputError, input_name, read_input, resolve_rubric
 
-__all__ = ["add_subcommands"]
+__all__ = ["add_parsers"]
 
 
 def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     path: str = args.file
-    name = "standard input" if path == "-" else path
     fmt = "toml" if path.lower().endswith(".toml") else "json"
     try:
         rubric = parse_rubric_text(read_input(path), format=fmt)
     except ValidationError as e:
         # Every problem, each with its JSON path, one per line (exit code 2).
-        raise InputError(f"{name}: {e}") from None
+        raise InputError(f"{input_name(path)}: {e}") from None
     out.write(f"valid: {rubric.id} {rubric.version} {rubric_digest(rubric)}\n")
     return 0
 
@@ -39,7 +37,7 @@ def _cmd_show(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def add_subcommands(sub: Any) -> None:
+def add_parsers(sub: Any) -> None:
     """Add ``validate`` and ``show`` to the ``rubric`` command group's sub-commands."""
     p = sub.add_parser(
         "validate",

@@ -25,9 +25,9 @@ from ..authoring.impact import ImpactReport, impact
 from ..errors import ValidationError
 from ..model import Case
 from ..wire import from_json, to_dict
-from . import print_table, read_input, resolve_rubric
+from .common import print_table, read_input, resolve_rubric
 
-__all__ = ["add_subcommand", "print_impact"]
+__all__ = ["add_parsers", "print_impact"]
 
 
 def _one_line(text: str) -> str:
@@ -214,7 +214,7 @@ def _cmd_impact(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def add_subcommand(sub: Any) -> None:
+def add_parsers(sub: Any) -> None:
     """Add ``impact`` to the ``rubric`` sub-commands."""
     p = sub.add_parser(
         "impact",

@@ -18,9 +18,9 @@ from typing import Any, TextIO
 from ..authoring.lint import Finding, lint_rubric
 from ..engine import compile_rubric
 from ..wire import to_dict
-from . import print_table, resolve_rubric
+from .common import print_table, resolve_rubric
 
-__all__ = ["add_subcommand", "print_findings"]
+__all__ = ["add_parsers", "print_findings"]
 
 
 def print_findings(findings: tuple[Finding, ...], out: TextIO) -> None:
@@ -50,7 +50,7 @@ def _cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
     return 1 if findings else 0
 
 
-def add_subcommand(sub: Any) -> None:
+def add_parsers(sub: Any) -> None:
     """Add ``lint`` to the ``rubric`` sub-commands."""
     p = sub.add_parser(
         "lint",

@@ -12,9 +12,9 @@ import importlib.resources
 from typing import Any, TextIO
 
 from ..schema import SCHEMA_NAMES
-from . import InputError
+from .common import InputError
 
-__all__ = ["add_parser"]
+__all__ = ["add_parsers"]
 
 
 def _cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
@@ -25,7 +25,7 @@ def _cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def add_parser(commands: Any) -> None:
+def add_parsers(commands: Any) -> None:
     """Add the ``schema`` command to the top-level sub-commands."""
     p = commands.add_parser(
         "schema",

@@ -1,0 +1,198 @@
+"""What every ``kol-trust`` command shares: argument types, input, output, rubrics.
+
+The command modules (:mod:`kol_trust.cli.assess`, :mod:`kol_trust.cli.batch`,
+…) import from here and from the library; nothing here imports a command
+module, so the package has no import cycle.
+
+* :class:`InputError`: bad input from the user, reported in one paragraph
+  with exit code 2 (see :func:`kol_trust.cli.main`).
+* Argument types for :mod:`argparse`: :func:`iso_date`, :func:`whole_number`.
+* Input: :func:`open_input`, :func:`read_input`, :func:`load_document`
+  (``-`` is standard input; a file that cannot be read or parsed is an
+  :class:`InputError` naming it, see :func:`input_name`).
+* Output: :func:`atomic_output`, :func:`write_output` (``-`` is standard
+  output; a file appears only complete), :func:`print_table`.
+* Rubrics: :func:`resolve_rubric` (``--rubric VERSION|FILE``),
+  :func:`case_rubric` (``--rubric`` or the case's own rubric).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import BinaryIO, TextIO, TypeVar
+
+from ..cases import rubric_for
+from ..errors import ValidationError
+from ..model import Case
+from ..registry import load_rubric
+from ..rubric import Rubric
+from ..wire import from_json, parse_rubric_text
+
+__all__ = [
+    "InputError",
+    "atomic_output",
+    "case_rubric",
+    "input_name",
+    "iso_date",
+    "load_document",
+    "open_input",
+    "print_table",
+    "read_input",
+    "resolve_rubric",
+    "whole_number",
+    "write_output",
+]
+
+_VERSION = re.compile(r"\d+\.\d+\.\d+")
+T = TypeVar("T")
+
+
+class InputError(Exception):
+    """Bad input from the user: reported in one paragraph, exit code 2."""
+
+
+# -- argument types ------------------------------------------------------------------
+
+
+def iso_date(text: str) -> dt.date:
+    """An argparse type: a calendar date written ``YYYY-MM-DD``."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a calendar date") from None
+
+
+def whole_number(minimum: int) -> Callable[[str], int]:
+    """An argparse type: an integer of at least *minimum*."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{text!r} is not at least {minimum}")
+        return value
+
+    return parse
+
+
+# -- input ---------------------------------------------------------------------------
+
+
+def input_name(path: str) -> str:
+    """How messages name the input *path*: ``standard input`` for ``-``."""
+    return "standard input" if path == "-" else path
+
+
+@contextlib.contextmanager
+def open_input(path: str) -> Iterator[BinaryIO]:
+    """The file at *path* opened for reading bytes (``-`` is standard input);
+    a file that cannot be opened is an :class:`InputError` naming it."""
+    if path == "-":
+        yield sys.stdin.buffer
+        return
+    try:
+        f = open(path, "rb")  # noqa: SIM115 - closed below
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, not a file") from None
+    except OSError as e:
+        raise InputError(f"{path}: cannot read ({e.strerror})") from None
+    with f:
+        yield f
+
+
+def read_input(path: str) -> bytes:
+    """All the bytes of *path* (``-`` is standard input)."""
+    with open_input(path) as f:
+        try:
+            return f.read()
+        except OSError as e:
+            raise InputError(f"{path}: cannot read ({e.strerror})") from None
+
+
+def load_document(path: str, cls: type[T]) -> T:
+    """The JSON document at *path* (``-`` is standard input) read as *cls*;
+    a document that is not valid is an :class:`InputError` naming the file."""
+    try:
+        return from_json(read_input(path), cls)
+    except ValidationError as e:
+        raise InputError(f"{input_name(path)}: {e}") from None
+
+
+# -- output --------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def atomic_output(path: str, stdout: TextIO) -> Iterator[TextIO]:
+    """*stdout* for ``-``; else a temporary file in *path*'s directory, renamed
+    to *path* on success and removed on any exception, so that an interrupted
+    command never leaves a truncated file that looks complete."""
+    if path == "-":
+        yield stdout
+        return
+    target = Path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as e:
+        raise InputError(f"{path}: cannot write ({e.strerror})") from None
+    try:
+        with open(fd, "w", encoding="utf-8", newline="\n") as f:
+            yield f
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; outputs are ordinary files
+        os.replace(tmp, target)
+    except BaseException as e:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(e, OSError):
+            raise InputError(f"{path}: cannot write ({e.strerror})") from None
+        raise
+
+
+def write_output(path: str, text: str, stdout: TextIO) -> None:
+    """Write *text* to *path* through :func:`atomic_output` (``-`` is *stdout*)."""
+    with atomic_output(path, stdout) as f:
+        f.write(text)
+
+
+def print_table(rows: Sequence[Sequence[str]], out: TextIO, *, indent: str = "") -> None:
+    """Write *rows* to *out* as left-aligned columns two spaces apart, each line
+    after *indent* and without trailing spaces."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        cells = [cell.ljust(w) for cell, w in zip(row, widths, strict=True)]
+        out.write(indent + "  ".join(cells).rstrip() + "\n")
+
+
+# -- rubrics -------------------------------------------------------------------------
+
+
+def resolve_rubric(spec: str) -> Rubric:
+    """A rubric named on the command line: a built-in version, or a file
+    (JSON, or TOML when it ends in ``.toml``)."""
+    if _VERSION.fullmatch(spec) and not Path(spec).is_file():
+        return load_rubric(spec)
+    if spec.lower().endswith(".toml"):
+        try:
+            return parse_rubric_text(read_input(spec), format="toml")
+        except ValidationError as e:
+            raise InputError(f"{spec}: {e}") from None
+    return load_document(spec, Rubric)
+
+
+def case_rubric(spec: str | None, case: Case) -> Rubric:
+    """The rubric to assess *case* under: ``--rubric`` *spec* when given
+    (:func:`resolve_rubric`); else the case's own rubric (STANDARD §1.3)."""
+    return rubric_for(case) if spec is None else resolve_rubric(spec)
