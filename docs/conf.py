@@ -52,8 +52,11 @@ nitpick_ignore = [
         "cryptography.hazmat.primitives.asymmetric.ed25519.Ed25519PrivateKey",
         "cryptography.hazmat.primitives.asymmetric.ed25519.Ed25519PublicKey",
         "hypothesis.strategies.SearchStrategy",
-        "kol_trust.wire.T",  # a type variable
-        "kol_trust.engine.CompiledRubric",  # the engine's internal, cached form of a rubric
+        "collections.abc.Callable",
+        "kol_trust.rubric.T",  # type variables
+        "kol_trust.wire.convert.T",
+        "kol_trust.wire.text.T",
+        "kol_trust.engine.compiled.CompiledRubric",  # the engine's internal, cached form of a rubric
     )
 ]
 

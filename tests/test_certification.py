@@ -41,6 +41,8 @@ from kol_trust.errors import (
     CertificationError,
     CertificationRefused,
     KeyFormatError,
+    RubricMismatchError,
+    RubricNotFoundError,
     SignatureError,
     SigningUnavailable,
 )
@@ -246,7 +248,7 @@ def test_wrong_subject(assessment: kt.Assessment) -> None:
 def test_wrong_rubric(assessment: kt.Assessment) -> None:
     rubric = kt.load_rubric("1.0.0")
     other = attrs.evolve(rubric, policy=attrs.evolve(rubric.policy, certificate_validity_days=30))
-    with pytest.raises(CertificationError, match="not the one the assessment used"):
+    with pytest.raises(RubricMismatchError, match="the assessment was made under rubric"):
         certify(assessment, issuer=ISSUER, issued_on=DAY, rubric=other)
     assert isinstance(CertificationError("x"), ValueError)
 
@@ -255,7 +257,7 @@ def test_custom_rubric_must_be_given() -> None:
     v = json.loads((VECTORS / "22-tiny-full.json").read_text(encoding="utf-8"))
     rubric = kt.from_json((VECTORS / v["rubric_file"]).read_bytes(), kt.Rubric)
     a = kt.assess_case(kt.from_dict(v["case"], kt.Case), rubric=rubric)
-    with pytest.raises(CertificationError, match="not built in"):
+    with pytest.raises(RubricNotFoundError, match="not built in"):
         certify(a, issuer=ISSUER, issued_on=a.as_of)
 
 
@@ -736,7 +738,9 @@ def test_review_errors(cert: Certificate) -> None:
         review(cert, kt.assess_case(TRUSTED))
     rubric = kt.load_rubric("1.0.0")
     other = attrs.evolve(rubric, version="1.0.1")
-    with pytest.raises(CertificationError):
+    with pytest.raises(
+        RubricMismatchError, match=r"\$\.rubric: the assessment was made under rubric kol-trust 1\.0\.0"
+    ):
         review(cert, kt.assess_case(HIGH), rubric=other)
 
 

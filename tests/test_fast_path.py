@@ -1,8 +1,8 @@
 """The fast path of ``from_dict`` accepts exactly what the detailed path accepts.
 
-``kt.from_dict`` first tries a plain structuring path (``wire._fast_structurer``)
+``kt.from_dict`` first tries a plain structuring path (``fast_structurer``)
 that can only accept; anything it is not sure of goes to the detailed path
-(``wire._from_dict_detailed``, the cattrs path that names every problem with
+(``from_dict_detailed``, the cattrs path that names every problem with
 its JSON path).  These tests hold the two together:
 
 * whenever the fast path accepts a document, the detailed path accepts it
@@ -30,6 +30,9 @@ import kol_trust as kt
 from kol_trust import wire
 from kol_trust.batch import run_jsonl
 from kol_trust.synth import synthetic_cases
+from kol_trust.wire import convert
+from kol_trust.wire.convert import from_dict_detailed
+from kol_trust.wire.fast import fast_structurer
 from test_fuzz_loaders import SEEDS, any_value, mutated_documents, mutated_texts
 from test_malformed import CATALOGUE, TEXT_CATALOGUE, base_case
 
@@ -55,10 +58,10 @@ def outcome(load: Any) -> tuple[str, Any]:
 def assert_same(doc: Any, cls: Any) -> None:
     """The public loader and the detailed path agree; the fast path, when it
     accepts, builds the detailed path's object."""
-    detailed = outcome(lambda: wire._from_dict_detailed(doc, cls))
+    detailed = outcome(lambda: from_dict_detailed(doc, cls))
     public = outcome(lambda: kt.from_dict(doc, cls))
     assert public == detailed
-    fast = wire._fast_structurer(cls) if isinstance(cls, type) else None
+    fast = fast_structurer(cls) if isinstance(cls, type) else None
     if fast is not None:
         try:
             obj = fast(doc)
@@ -72,14 +75,14 @@ def assert_same(doc: Any, cls: Any) -> None:
 
 def test_fast_path_exists_for_the_input_documents() -> None:
     for cls in FAST_CLASSES:
-        assert wire._fast_structurer(cls) is not None, cls
+        assert fast_structurer(cls) is not None, cls
 
 
 @pytest.mark.parametrize("cls", [kt.Text, kt.Rubric, kt.Assessment, kt.Criterion, kt.Gate])
 def test_no_fast_path_where_the_constructor_does_not_check(cls: Any) -> None:
     """Text does not check itself when built; the rubric and assessment are
     read rarely: they always take the detailed path."""
-    assert wire._fast_structurer(cls) is None
+    assert fast_structurer(cls) is None
 
 
 # -- the catalogues of malformed documents ------------------------------------------------
@@ -117,14 +120,14 @@ def test_text_catalogue_same_outcome(name: str, transform: Any, path: str, word:
         data = wire.parse_json(text, "Case document")
     except kt.ValidationError:
         return  # rejected by the parser: neither structuring path saw it
-    assert public == outcome(lambda: wire._from_dict_detailed(data, kt.Case))
+    assert public == outcome(lambda: from_dict_detailed(data, kt.Case))
 
 
 def test_valid_base_and_boundaries_take_the_fast_path() -> None:
     case = base_case()
-    fast = wire._fast_structurer(kt.Case)
+    fast = fast_structurer(kt.Case)
     assert fast is not None
-    assert deep_repr(fast(copy.deepcopy(case))) == deep_repr(wire._from_dict_detailed(case, kt.Case))
+    assert deep_repr(fast(copy.deepcopy(case))) == deep_repr(from_dict_detailed(case, kt.Case))
 
 
 # Values the fast path must decline (or accept exactly as the detailed path does).
@@ -202,7 +205,7 @@ def test_mutated_texts_same_outcome(mutated: tuple[Any, str]) -> None:
         assert public[0] == "error"
         return
     if cls is not None:
-        assert public == outcome(lambda: wire._from_dict_detailed(data, cls))
+        assert public == outcome(lambda: from_dict_detailed(data, cls))
 
 
 def test_seeds_same_outcome() -> None:
@@ -218,7 +221,7 @@ def test_synthetic_corpus_same_objects_and_bytes(seed: int) -> None:
     for case in synthetic_cases(150, seed=seed):
         text = kt.to_json(case)
         fast = kt.from_json(text, kt.Case)
-        detailed = wire._from_dict_detailed(json.loads(text), kt.Case)
+        detailed = from_dict_detailed(json.loads(text), kt.Case)
         assert fast == detailed == case
         assert deep_repr(fast) == deep_repr(detailed)
         assert kt.to_json(kt.assess_case(fast)) == kt.to_json(kt.assess_case(detailed))
@@ -226,12 +229,12 @@ def test_synthetic_corpus_same_objects_and_bytes(seed: int) -> None:
 
 def test_synthetic_corpus_takes_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
     texts = [kt.to_json(c) for c in synthetic_cases(60, seed=3)]
-    expected = [kt.to_json(kt.assess_case(wire._from_dict_detailed(json.loads(t), kt.Case))) for t in texts]
+    expected = [kt.to_json(kt.assess_case(from_dict_detailed(json.loads(t), kt.Case))) for t in texts]
 
     def refuse(data: Any, cls: Any) -> Any:
         raise AssertionError("took the detailed path")
 
-    monkeypatch.setattr(wire, "_from_dict_detailed", refuse)
+    monkeypatch.setattr(convert, "from_dict_detailed", refuse)
     assert [kt.to_json(kt.assess_case(kt.from_json(t, kt.Case))) for t in texts] == expected
 
 
@@ -242,12 +245,12 @@ def test_run_jsonl_output_is_the_detailed_paths() -> None:
     out = list(run_jsonl(lines))
     for n, (line, result) in enumerate(zip(lines, out, strict=True), start=1):
         assert result.line == n
-        expected = outcome(lambda line=line: wire._from_dict_detailed(json.loads(line), kt.Case))
+        expected = outcome(lambda line=line: from_dict_detailed(json.loads(line), kt.Case))
         if expected[0] == "error":
             assert result.output is None
             with pytest.raises(kt.KolTrustError) as info:
-                wire._from_dict_detailed(json.loads(line), kt.Case)
+                from_dict_detailed(json.loads(line), kt.Case)
             assert result.error == str(info.value)
         else:
-            case = wire._from_dict_detailed(json.loads(line), kt.Case)
+            case = from_dict_detailed(json.loads(line), kt.Case)
             assert result.error is None and result.output == kt.to_json(kt.assess_case(case))

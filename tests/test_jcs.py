@@ -1,4 +1,4 @@
-"""The fast canonicalizer (``kol_trust._jcs``) writes exactly what ``rfc8785`` writes.
+"""The fast canonicalizer (``kol_trust.canonical``) writes exactly what ``rfc8785`` writes.
 
 ``rfc8785.dumps`` is the reference: for any JSON value, the fast bytes must be
 the reference bytes, and for any value JCS cannot represent the same error
@@ -21,7 +21,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import kol_trust as kt
-from kol_trust import _jcs
+from kol_trust import canonical
 from kol_trust.synth import synthetic_cases
 
 MAX_SAFE = 2**53 - 1
@@ -89,25 +89,25 @@ def reference(value: Any) -> bytes:
 @example([1.0, -0.0, 1e16, 1e21, 1e-7, 0.00001, 1e-4, 9007199254740992.0, 5e-324])
 @example({"a": '\x00\x1f\x7f\u2028\u2029"\\\b\f\n\r\t'})
 def test_same_bytes_as_rfc8785(value: Any) -> None:
-    assert _jcs.dumps(value) == reference(value)
+    assert canonical.dumps(value) == reference(value)
 
 
 @given(floats)
 def test_floats(x: float) -> None:
-    assert _jcs.dumps(x) == reference(x)
-    assert _jcs.dumps([x, {"v": x}]) == reference([x, {"v": x}])
+    assert canonical.dumps(x) == reference(x)
+    assert canonical.dumps([x, {"v": x}]) == reference([x, {"v": x}])
 
 
 @given(st.dictionaries(keys, ints, max_size=8))
 def test_key_order(value: dict[str, int]) -> None:
-    assert _jcs.dumps(value) == reference(value)
+    assert canonical.dumps(value) == reference(value)
 
 
 @pytest.mark.parametrize("start", range(0, 0x110000, 0x8000))
 def test_every_code_point_is_escaped_like_rfc8785(start: int) -> None:
     text = "".join(chr(c) for c in range(start, min(start + 0x8000, 0x110000)) if not 0xD800 <= c <= 0xDFFF)
-    assert _jcs.dumps(text) == reference(text)
-    assert _jcs.dumps({text[:50]: text}) == reference({text[:50]: text})
+    assert canonical.dumps(text) == reference(text)
+    assert canonical.dumps({text[:50]: text}) == reference({text[:50]: text})
 
 
 def test_synthetic_fingerprint_documents_take_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -127,12 +127,12 @@ def test_synthetic_fingerprint_documents_take_the_fast_path(monkeypatch: pytest.
         raise AssertionError("fell back to rfc8785")
 
     monkeypatch.setattr(rfc8785, "dumps", refuse)
-    assert [_jcs.dumps(d) for d in docs] == expected
+    assert [canonical.dumps(d) for d in docs] == expected
 
 
 def test_input_is_not_modified() -> None:
     value = {"a": [1.0, {"b": 2.0}], "c": (3.0,)}
-    _jcs.dumps(value)
+    canonical.dumps(value)
     assert value == {"a": [1.0, {"b": 2.0}], "c": (3.0,)}
     assert type(value["a"][0]) is float
 
@@ -162,7 +162,7 @@ def test_same_errors_as_rfc8785(value: Any) -> None:
     with pytest.raises(Exception) as ref:  # noqa: PT011 - whatever the reference raises
         reference(value)
     with pytest.raises(type(ref.value)) as fast:
-        _jcs.dumps(value)
+        canonical.dumps(value)
     assert str(fast.value) == str(ref.value)
 
 
@@ -177,7 +177,7 @@ def test_canonical_bytes_reports_a_library_error(value: Any) -> None:
 
 def test_subclasses_are_written_as_rfc8785_writes_them() -> None:
     value = {"severity": kt.Severity.MINOR, "tuple": (1, 2.5), "nested": [kt.Status.ACTIVE]}
-    assert _jcs.dumps(value) == reference(value)
+    assert canonical.dumps(value) == reference(value)
 
 
 def test_deep_nesting_raises_what_rfc8785_raises() -> None:
@@ -187,7 +187,7 @@ def test_deep_nesting_raises_what_rfc8785_raises() -> None:
     with pytest.raises(RecursionError):
         reference(value)
     with pytest.raises(RecursionError):
-        _jcs.dumps(value)
+        canonical.dumps(value)
 
 
 @given(json_values)
@@ -195,7 +195,7 @@ def test_canonical_bytes_and_digest_use_it(value: Any) -> None:
     assert kt.canonical_bytes(value) == reference(value)
 
 
-# -- model objects: the one-pass path (wire._prepared) and the engine's fingerprint ----------
+# -- model objects: the one-pass path (canonical.prepared) and the engine's fingerprint ----------
 
 
 def _reference_fingerprint(case: kt.Case) -> str:
@@ -267,13 +267,11 @@ def test_fingerprint_of_values_that_leave_the_fast_path(value: float) -> None:
 
 
 def test_fingerprints_take_the_one_pass_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    from kol_trust import engine
-
     cases = list(synthetic_cases(40, seed=8))
     expected = [_reference_fingerprint(c) for c in cases]
 
     def refuse(obj: Any) -> Any:
         raise AssertionError("took the two-pass path")
 
-    monkeypatch.setattr(engine, "to_dict", refuse)
+    monkeypatch.setattr(canonical, "document", refuse)
     assert [kt.assess_case(c).fingerprint for c in cases] == expected

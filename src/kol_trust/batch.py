@@ -106,8 +106,8 @@ def assess_many(
     (:func:`~kol_trust.rubric_for`).  *cases* is read lazily, *chunk_size*
     cases at a time; with ``workers > 1`` the chunks are assessed in that many
     processes.  The first error of a case (for example
-    :class:`~kol_trust.EvidenceConflictError` or
-    :class:`~kol_trust.RubricNotFoundError`) is raised to the caller.
+    :class:`~kol_trust.errors.EvidenceConflictError` or
+    :class:`~kol_trust.errors.RubricNotFoundError`) is raised to the caller.
     """
     _check(workers, chunk_size)
     fn = functools.partial(_assess_chunk, rubric)
@@ -154,7 +154,7 @@ class BatchSummary:
         return f"read {self.read}, assessed {self.assessed}, rejected {self.rejected}"
 
 
-def _strip_eol(line: bytes) -> bytes:
+def strip_eol(line: bytes) -> bytes:
     return line.removesuffix(b"\n").removesuffix(b"\r")
 
 
@@ -187,7 +187,7 @@ def _run_line(n: int, text: bytes | None, rubric: Rubric | None, as_of: dt.date 
         return LineResult(n, None, str(e))
 
 
-def _run_chunk(
+def run_chunk(
     rubric: Rubric | None, as_of: dt.date | None, limit: int, lines: list[tuple[int, bytes | None]]
 ) -> list[LineResult]:
     return [_run_line(n, text, rubric, as_of, limit) for n, text in lines]
@@ -195,7 +195,7 @@ def _run_chunk(
 
 def _numbered(lines: Iterable[bytes], limit: int) -> Iterator[tuple[int, bytes | None]]:
     for n, line in enumerate(lines, start=1):
-        text = _strip_eol(line)
+        text = strip_eol(line)
         if len(text) > limit:
             yield n, None  # too long: not even sent to a worker
         elif text.strip():
@@ -227,5 +227,5 @@ def run_jsonl(
     _check(workers, chunk_size)
     if max_line_bytes < 1:
         raise ValueError(f"max_line_bytes must be at least 1, not {max_line_bytes}")
-    fn = functools.partial(_run_chunk, rubric, as_of, max_line_bytes)
+    fn = functools.partial(run_chunk, rubric, as_of, max_line_bytes)
     return _ordered_map(fn, _numbered(lines, max_line_bytes), workers=workers, chunk_size=chunk_size)

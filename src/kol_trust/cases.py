@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from .assessment import Assessment, RubricRef
+from .assessment import Assessment
 from .engine import assess, compile_rubric
+from .errors import Problem, RubricMismatchError, RubricNotFoundError
 from .model import Case
-from .registry import _builtin_registry, load_rubric
+from .registry import builtin_rubric, load_rubric
 from .rubric import Rubric
 
-__all__ = ["assess_case", "builtin_rubric", "rubric_for", "rubric_mismatch"]
+__all__ = ["assess_case", "rubric_for", "rubric_of"]
 
 
 def rubric_for(case: Case, rubric: Rubric | None = None) -> Rubric:
@@ -29,26 +30,34 @@ def assess_case(case: Case, *, rubric: Rubric | None = None) -> Assessment:
     return assess(case.subject, case.evidence, rubric=rubric_for(case, rubric), as_of=case.as_of)
 
 
-def builtin_rubric(ref: RubricRef) -> Rubric:
-    """The built-in rubric with *ref*'s id and version (:class:`~kol_trust.RubricNotFoundError` when none).
+def rubric_of(assessment: Assessment, rubric: Rubric | None = None) -> Rubric:
+    """The rubric *assessment* was made under: *rubric*, checked, or else the built-in one it names.
 
-    The digest is not compared here: see :func:`rubric_mismatch`.
+    Raises :class:`~kol_trust.errors.RubricMismatchError` when *rubric*'s id,
+    version or digest is not the assessment's, and
+    :class:`~kol_trust.errors.RubricNotFoundError` when no rubric is given and
+    the assessment's is not built in.
     """
-    return _builtin_registry().get(ref.id, ref.version)
-
-
-def rubric_mismatch(assessment: Assessment, rubric: Rubric) -> str | None:
-    """Why *rubric* is not the one *assessment* was made under, or ``None`` when it is.
-
-    Id, version and digest must all be the assessment's.  The callers
-    (certification, improvement plans, the report card) raise their own
-    error types with this text.
-    """
-    ref = compile_rubric(rubric).ref  # the digest is computed once per rubric
-    used = assessment.rubric
-    if ref == used:
-        return None
-    return (
-        f"the assessment was made under rubric {used.id} {used.version} ({used.digest}), "
-        f"not {ref.id} {ref.version} ({ref.digest})"
-    )
+    ref = assessment.rubric
+    if rubric is None:
+        try:
+            rubric = builtin_rubric(ref.id, ref.version)
+        except RubricNotFoundError as e:
+            raise RubricNotFoundError(
+                f"the assessment used rubric {ref.id!r} {ref.version}, which is not built in: give it as rubric= ({e})"
+            ) from None
+    elif not isinstance(rubric, Rubric):
+        raise TypeError(f"rubric must be a Rubric, got {type(rubric).__name__}")
+    used = compile_rubric(rubric).ref  # the digest is computed once per rubric
+    if used != ref:
+        raise RubricMismatchError(
+            "assessment",
+            [
+                Problem(
+                    "$.rubric",
+                    f"the assessment was made under rubric {ref.id} {ref.version} ({ref.digest}), "
+                    f"not {used.id} {used.version} ({used.digest})",
+                )
+            ],
+        )
+    return rubric

@@ -28,7 +28,7 @@ try:
 except ImportError as e:  # pragma: no cover - exercised only without the extra
     raise ImportError('kol_trust.dask needs Dask and pandas: pip install "kol-trust[dask]"') from e
 
-from .batch import DEFAULT_MAX_LINE_BYTES, LineResult, _run_chunk, _strip_eol
+from .batch import DEFAULT_MAX_LINE_BYTES, LineResult, run_chunk, strip_eol
 from .errors import KolTrustError
 from .model import Evidence, Subject
 from .pack import pack
@@ -74,9 +74,9 @@ def _rubric_text(rubric: Rubric | None) -> str | None:
 def _line_of(item: Any) -> bytes | str:
     """*item* as one line of JSON (bytes), or why it cannot be one (str)."""
     if isinstance(item, bytes):
-        return _strip_eol(item)
+        return strip_eol(item)
     if isinstance(item, str):
-        return _strip_eol(item.encode("utf-8", "surrogatepass"))
+        return strip_eol(item.encode("utf-8", "surrogatepass"))
     if isinstance(item, Mapping):
         try:
             return json.dumps(item, ensure_ascii=False, allow_nan=False).encode("utf-8", "surrogatepass")
@@ -94,7 +94,7 @@ def _run_item(
         return LineResult(n, None, line)
     if not line.strip():
         return None if skip_blank else LineResult(n, None, "empty case")
-    return _run_chunk(rubric, as_of, limit, [(n, None if len(line) > limit else line)])[0]
+    return run_chunk(rubric, as_of, limit, [(n, None if len(line) > limit else line)])[0]
 
 
 # -- bags ----------------------------------------------------------------------------

@@ -21,6 +21,7 @@ __all__ = [
     "Problem",
     "RubricConflictError",
     "RubricError",
+    "RubricMismatchError",
     "RubricNotFoundError",
     "SignatureError",
     "SigningUnavailable",
@@ -72,6 +73,16 @@ class RubricError(ValidationError):
     """
 
 
+class RubricMismatchError(ValidationError):
+    """A rubric given for an assessment is not the one it was made under.
+
+    Raised wherever an assessment is read against a rubric (certification,
+    improvement plans, review, the report card): the rubric's id, version or
+    digest differs from the assessment's ``rubric``.  The problem's path is
+    ``$.rubric``.
+    """
+
+
 class RubricNotFoundError(KolTrustError, LookupError):
     """No rubric has the requested version, or none is in force on a date."""
 
@@ -119,7 +130,7 @@ class CertificationError(KolTrustError, ValueError):
     """A certificate and an assessment (or a rubric) do not belong together.
 
     Raised when a subject or a rubric given to
-    :func:`~kol_trust.certify` or :func:`~kol_trust.review` is not the one the
+    :func:`~kol_trust.certification.certify` or :func:`~kol_trust.certification.review` is not the one the
     assessment or the certificate names: a mistake of the caller, not a
     decision about the subject.
     """

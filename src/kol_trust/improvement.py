@@ -40,13 +40,15 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
-from ._locale import localized
 from .assessment import Assessment, RubricRef
-from .cases import assess_case, builtin_rubric, rubric_for, rubric_mismatch
-from .engine import CompiledRubric, _criterion_score, _select, assess, compile_rubric, round1
+from .cases import assess_case, rubric_for, rubric_of
+from .engine import CompiledRubric, compile_rubric, evaluate, round1, scores
+from .engine.compiled import Shares
+from .engine.gates import GateInputs, capped, triggers
 from .errors import Problem, ValidationError
 from .model import Case, Evidence, Measure, Severity, Text
-from .rubric import Criterion, CriterionBelow, Gate, IncidentCondition, Missing, PillarBelow, Rubric, Tier
+from .numbers import localized
+from .rubric import Criterion, CriterionBelow, Gate, IncidentCondition, PillarBelow, Rubric, Tier
 
 __all__ = [
     "ImprovementPlan",
@@ -251,7 +253,7 @@ def improvement_plan(
     """
     if not isinstance(assessment, Assessment):
         raise TypeError(f"assessment must be an Assessment, got {type(assessment).__name__}")
-    rubric = _rubric_of(assessment, rubric)
+    rubric = rubric_of(assessment, rubric)
     compiled = compile_rubric(rubric)
     _check_shape(assessment, rubric)
     model = _Model.from_case(assessment, compiled, case) if case is not None else _Model.estimate(assessment, compiled)
@@ -276,17 +278,6 @@ def improvement_plan(
     )
 
 
-def _rubric_of(assessment: Assessment, rubric: Rubric | None) -> Rubric:
-    if rubric is None:
-        rubric = builtin_rubric(assessment.rubric)
-    elif not isinstance(rubric, Rubric):
-        raise TypeError(f"rubric must be a Rubric, got {type(rubric).__name__}")
-    why = rubric_mismatch(assessment, rubric)
-    if why is not None:
-        raise ValidationError("improvement plan", [Problem("$.rubric.digest", why)])
-    return rubric
-
-
 def _check_shape(a: Assessment, rubric: Rubric) -> None:
     """The assessment lists the rubric's criteria and pillars in order, and one of its tiers."""
     problems = []
@@ -308,12 +299,10 @@ def _check_shape(a: Assessment, rubric: Rubric) -> None:
 
 @attrs.frozen
 class _Model:
-    """The raw numbers behind an assessment: exact (from the case) or estimated."""
+    """The raw numbers behind an assessment: exact (from the case's evaluation) or estimated."""
 
     compiled: CompiledRubric
-    applicable: tuple[bool, ...]
-    g: tuple[float, ...]
-    q: tuple[float, ...]
+    shares: Shares
     raw: tuple[float, ...]
     """c_i in [0, 1]; 0 when not applicable."""
     known: tuple[bool, ...]
@@ -322,16 +311,16 @@ class _Model:
     """The raw overall score before caps, when known exactly."""
     floor: float
     """A lower bound of the raw overall score (the assessment's raw score)."""
-    hits: dict[int, frozenset[int]]
-    """Triggered incident gates (rubric index): the criteria whose records trigger them."""
+    gates: GateInputs
+    """What the gates saw."""
     exact: bool
 
     @classmethod
     def from_case(cls, a: Assessment, compiled: CompiledRubric, case: Case) -> _Model:
         if not isinstance(case, Case):
             raise TypeError(f"case must be a Case, got {type(case).__name__}")
-        rubric = compiled.rubric
-        again = assess(case.subject, case.evidence, rubric=rubric, as_of=case.as_of)
+        run = evaluate(case.subject, case.evidence, rubric=compiled.rubric, as_of=case.as_of)
+        again = run.assessment()
         if again.fingerprint != a.fingerprint:
             raise ValidationError(
                 "improvement plan",
@@ -343,19 +332,8 @@ class _Model:
                     )
                 ],
             )
-        shares = compiled.shares(compiled.applicability(case.subject))
-        _, used, _ = _select(case.subject, case.evidence, compiled, shares, case.as_of)
-        applicable = shares.applicable
-        raw = tuple(_criterion_score(c, used[c.index]) if applicable[c.index] else 0.0 for c in compiled.criteria)
-        triggered = {g.id for g in a.gates}
-        hits: dict[int, frozenset[int]] = {}
-        for gate in compiled.gates:
-            if isinstance(gate.when, IncidentCondition) and rubric.gates[gate.index].id in triggered:
-                hits[gate.index] = frozenset(
-                    i for i in gate.criteria if applicable[i] and any(gate.triggered_by(u) for u in used[i])
-                )
-        s = min(100.0, 100.0 * _fsum(shares.g[i] * raw[i] for i in range(len(raw)) if applicable[i]))
-        return cls(compiled, applicable, shares.g, shares.q, raw, (True,) * len(raw), s, a.raw_score, hits, True)
+        raw = tuple(run.raw)
+        return cls(compiled, run.shares, raw, (True,) * len(raw), run.s, a.raw_score, run.gate_inputs, True)
 
     @classmethod
     def estimate(cls, a: Assessment, compiled: CompiledRubric) -> _Model:
@@ -379,27 +357,49 @@ class _Model:
                 known.append(False)
         caps = [g.cap for g in a.gates if g.cap is not None]
         s = a.raw_score if not caps or a.raw_score < min(caps) else None
-        by_id = {g.id: k for k, g in enumerate(compiled.rubric.gates)}
-        hits: dict[int, frozenset[int]] = {}
-        for g in a.gates:
-            gate = compiled.gates[by_id[g.id]]
-            if isinstance(gate.when, IncidentCondition):
-                hits[gate.index] = frozenset(i for i in gate.criteria if applicable[i] and a.criteria[i].assessed)
-        return cls(compiled, applicable, shares.g, shares.q, tuple(raw), tuple(known), s, a.raw_score, hits, False)
+        # A triggered incident gate: assume every assessed criterion it looks at triggers it.
+        triggered = {g.id for g in a.gates}
+        hits = {
+            gate.index: frozenset(i for i in gate.criteria if applicable[i] and a.criteria[i].assessed)
+            for gate in compiled.gates
+            if isinstance(gate.when, IncidentCondition) and compiled.rubric.gates[gate.index].id in triggered
+        }
+        inputs = GateInputs(
+            applicable=applicable,
+            assessed=tuple(cr.assessed for cr in a.criteria),
+            criterion_scores=tuple(cr.score for cr in a.criteria),
+            pillar_scores=tuple(p.score for p in a.pillars),
+            incident_hits=hits,
+        )
+        return cls(compiled, shares, tuple(raw), tuple(known), s, a.raw_score, inputs, False)
 
     def raised(self, i: int) -> tuple[float, list[float]]:
         """The raw overall score before caps, and the raw scores, with criterion *i* at 1."""
         raw = list(self.raw)
         raw[i] = 1.0
-        n = range(len(raw))
-        whole_error = _fsum(self.g[k] for k in n if self.applicable[k] and k != i and not self.known[k])
-        step_error = 0.0 if self.known[i] else self.g[i]
+        applicable, g = self.shares.applicable, self.shares.g
+        whole_error = _fsum(g[k] for k in range(len(raw)) if applicable[k] and k != i and not self.known[k])
+        step_error = 0.0 if self.known[i] else g[i]
         if self.s is not None and not self.exact and step_error < whole_error:
-            s = self.s + 100.0 * self.g[i] * (1.0 - self.raw[i])
+            s = min(100.0, self.s + 100.0 * g[i] * (1.0 - self.raw[i]))
         else:  # the engine's own sum
-            s = 100.0 * _fsum(self.g[k] * raw[k] for k in n if self.applicable[k])
-        s = min(100.0, s)
+            s = scores.overall(self.shares, raw)
         return (s if self.exact else max(s, self.floor)), raw
+
+    def gates_with(self, i: int, raw: list[float]) -> GateInputs:
+        """What the gates would see with criterion *i* at 100: assessed, no triggering
+        record, its pillar's score recomputed (the others as they are)."""
+        pillar = self.compiled.criteria[i].pillar
+        pillar_scores = list(self.gates.pillar_scores)
+        pillar_raw = scores.pillar_scores(self.compiled, self.shares, raw)[pillar]
+        pillar_scores[pillar] = round1(100.0 * pillar_raw) if pillar_raw is not None else None
+        return GateInputs(
+            applicable=self.gates.applicable,
+            assessed=[*self.gates.assessed[:i], True, *self.gates.assessed[i + 1 :]],
+            criterion_scores=[*self.gates.criterion_scores[:i], 100.0, *self.gates.criterion_scores[i + 1 :]],
+            pillar_scores=pillar_scores,
+            incident_hits={k: hits - {i} for k, hits in self.gates.incident_hits.items()},
+        )
 
 
 def _opportunity(a: Assessment, rubric: Rubric, model: _Model, criterion: Criterion) -> Opportunity | None:
@@ -410,32 +410,16 @@ def _opportunity(a: Assessment, rubric: Rubric, model: _Model, criterion: Criter
     if not result.applicable:
         return None
     s, raw = model.raised(i)
+    after = model.gates_with(i, raw)
     by_id = {g.id: k for k, g in enumerate(rubric.gates)}
-    caps: list[float] = []
+    caps: list[float | None] = []
     lifts: list[str] = []
-    for g in a.gates:
-        k = by_id[g.id]
-        gate = compiled.gates[k]
-        when = gate.when
-        if isinstance(when, IncidentCondition):
-            still = i not in gate.criteria or bool(model.hits.get(k, frozenset()) - {i})
-        elif isinstance(when, CriterionBelow | Missing):
-            still = gate.target != i
-        elif isinstance(when, PillarBelow) and gate.target == c.pillar:
-            pillar = _fsum(
-                model.q[m.index] * raw[m.index]
-                for m in compiled.criteria
-                if m.pillar == c.pillar and model.applicable[m.index]
-            )
-            still = round1(100.0 * pillar) < when.below
-        else:
-            still = True
-        if still:
-            if g.cap is not None:
-                caps.append(g.cap)
+    for g in a.gates:  # a gate that did not trigger cannot start to when a criterion rises to 100
+        if triggers(compiled.gates[by_id[g.id]], after):
+            caps.append(g.cap)
         else:
             lifts.append(g.id)
-    gain = round1(round1(min([s, *caps])) - a.score)
+    gain = round1(round1(capped(s, caps)) - a.score)
     if gain <= 0 and not lifts:
         return None
     sources = _sources(rubric, criterion)

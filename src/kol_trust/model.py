@@ -12,7 +12,7 @@ import enum
 
 import attrs
 
-from . import _checks as c
+from . import checks as c
 from .errors import ValidationError
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "Channel",
     "Evidence",
     "Measure",
+    "SelfChecking",
     "Severity",
     "Status",
     "Subject",
@@ -71,7 +72,7 @@ class Status(enum.StrEnum):
     OVERTURNED = "overturned"
 
 
-class _SelfChecking:
+class SelfChecking:
     """Mixin: check every field on construction and report all problems."""
 
     __slots__ = ()
@@ -96,7 +97,7 @@ class Text:
 
 
 @attrs.frozen
-class Channel(_SelfChecking):
+class Channel(SelfChecking):
     """One account of a subject on a platform."""
 
     _document = "channel"
@@ -111,13 +112,13 @@ class Channel(_SelfChecking):
 
 
 @attrs.frozen
-class Subject(_SelfChecking):
+class Subject(SelfChecking):
     """The KOL or KOC being assessed (STANDARD §1.1)."""
 
     _document = "subject"
 
     id: str = c.checked(c.identifier)
-    name: str = c.checked(c.string(1, 200))
+    name: str = c.checked(c.string(1, c.MAX_NAME_LENGTH))
     kind: SubjectKind = c.checked(c.member(SubjectKind), converter=c.to_enum(SubjectKind))
     categories: tuple[str, ...] = c.checked(c.each(c.slug), default=(), converter=c.as_tuple)
     """Content categories (lowercase slugs such as ``"health"``); criteria
@@ -131,7 +132,7 @@ class Subject(_SelfChecking):
 
 
 @attrs.frozen
-class Evidence(_SelfChecking):
+class Evidence(SelfChecking):
     """One dated, sourced observation about a subject against a criterion
     (STANDARD §1.2).
 
@@ -150,7 +151,7 @@ class Evidence(_SelfChecking):
     observed_at: dt.date = c.checked(c.a_date)
     value: float | None = c.checked(c.optional(c.number(0, 1)), default=None)
     """In [0, 1]; required by proportion and attestation criteria."""
-    sample_size: int = c.checked(c.number(1, 1_000_000, integer=True), default=1)
+    sample_size: int = c.checked(c.number(1, c.MAX_SAMPLE_SIZE, integer=True), default=1)
     severity: Severity | None = c.checked(c.optional(c.member(Severity)), default=None, converter=c.to_enum(Severity))
     """Required by incidents criteria."""
     status: Status = c.checked(c.member(Status), default=Status.ACTIVE, converter=c.to_enum(Status))
@@ -164,7 +165,7 @@ class Evidence(_SelfChecking):
 
 
 @attrs.frozen(kw_only=True)
-class Case(_SelfChecking):
+class Case(SelfChecking):
     """The input of one assessment (STANDARD §1.3)."""
 
     _document = "case"

@@ -3,7 +3,7 @@
 Data often arrives as two tables, one of subjects and one of evidence
 records, each record naming its subject by ``subject_id``.  :func:`pack`
 groups the records by subject into :class:`~kol_trust.Case` documents, ready
-for :func:`~kol_trust.assess_many` or ``kol-trust batch``::
+for :func:`~kol_trust.batch.assess_many` or ``kol-trust batch``::
 
     from kol_trust.pack import pack
 

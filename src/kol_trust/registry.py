@@ -20,15 +20,17 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from .canonical import rubric_digest
+from .checks import VERSION_PATTERN
 from .errors import RubricConflictError, RubricNotFoundError
 from .rubric import Rubric
-from .wire import from_json, rubric_digest
+from .wire import from_json, parse_rubric_text, rubric_format
 
-__all__ = ["BUILTIN_ID", "RubricRegistry", "available_rubrics", "load_rubric"]
+__all__ = ["BUILTIN_ID", "RubricRegistry", "_builtin_registry", "available_rubrics", "load_rubric", "load_rubric_file"]
 
 #: The id of the standard's own rubric.
 BUILTIN_ID = "kol-trust"
-_FILE = re.compile(r"(?P<id>[a-z0-9-]+?)-(?P<version>\d+\.\d+\.\d+)\.json")
+_FILE = re.compile(rf"(?P<id>[a-z0-9-]+?)-(?P<version>{VERSION_PATTERN.pattern})\.json")
 
 
 @functools.cache
@@ -43,6 +45,16 @@ def _builtin() -> tuple[Rubric, ...]:
 
 def _version_key(version: str) -> tuple[int, ...]:
     return tuple(int(x) for x in version.split("."))
+
+
+def load_rubric_file(path: str | Path) -> Rubric:
+    """Load a rubric file: TOML when it ends in ``.toml``, JSON otherwise.
+
+    Raises :class:`~kol_trust.RubricError` for an invalid rubric and
+    :class:`OSError` when the file cannot be read.
+    """
+    path = Path(path)
+    return parse_rubric_text(path.read_bytes(), format=rubric_format(path))
 
 
 def available_rubrics() -> tuple[Rubric, ...]:
@@ -62,6 +74,11 @@ def load_rubric(version: str | None = None, *, as_of: dt.date | None = None) -> 
     if version is not None:
         return builtin.get(BUILTIN_ID, version)
     return builtin.in_force(BUILTIN_ID, as_of if as_of is not None else dt.date.today())
+
+
+def builtin_rubric(rubric_id: str, version: str) -> Rubric:
+    """The built-in rubric with this id and version (:class:`~kol_trust.RubricNotFoundError` when none)."""
+    return _builtin_registry().get(rubric_id, version)
 
 
 @functools.cache
@@ -114,8 +131,6 @@ class RubricRegistry:
         Raises :class:`~kol_trust.RubricError` when the rubric is invalid and
         :class:`OSError` when the file cannot be read.
         """
-        from .authoring.files import load_rubric_file  # authoring builds on this module
-
         return self.add(load_rubric_file(path))
 
     def get(self, rubric_id: str, version: str) -> Rubric:

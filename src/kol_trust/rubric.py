@@ -13,14 +13,17 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections import Counter
-from collections.abc import Iterator
-from typing import Any, ClassVar
+from collections.abc import Callable, Iterator
+from typing import Any, ClassVar, TypeVar
 
 import attrs
 
-from . import _checks as c
+from . import checks as c
 from .errors import Problem, RubricError
 from .model import Measure, Severity, SubjectKind, Text
+
+T = TypeVar("T")
+_ABSENT: Any = object()
 
 __all__ = [
     "ALGORITHM",
@@ -238,12 +241,25 @@ class Rubric:
     gates: tuple[Gate, ...] = c.checked(c.each(c.instance(Gate, "a Gate")), converter=c.as_tuple)
     tiers: tuple[Tier, ...] = c.checked(c.each(c.instance(Tier, "a Tier"), non_empty=True), converter=c.as_tuple)
     policy: Policy = c.checked(c.instance(Policy, "a policy object"), factory=Policy)
-    _cache: dict[str, Any] = attrs.field(init=False, factory=dict, eq=False, repr=False, hash=False)
+    _derived: dict[str, Any] = attrs.field(init=False, factory=dict, eq=False, repr=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         problems = list(rubric_problems(self))
         if problems:
             raise RubricError(f"rubric {self.id!r} {self.version!r}"[:120], problems)
+
+    def derived(self, key: str, compute: Callable[[Rubric], T]) -> T:
+        """``compute(self)``, computed once per rubric object and then reused.
+
+        For values that depend on the rubric's content alone (its digest, the
+        engine's compiled tables): the rubric is frozen, so reusing them
+        cannot change a result.  Each *key* has one owner, which always
+        passes the same *compute*.
+        """
+        found = self._derived.get(key, _ABSENT)
+        if found is _ABSENT:
+            found = self._derived[key] = compute(self)
+        return found  # type: ignore[no-any-return]
 
     @property
     def key(self) -> tuple[str, str]:

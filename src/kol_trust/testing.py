@@ -57,6 +57,7 @@ from typing import Any, Protocol, TypeVar
 import attrs
 
 from .assessment import Assessment, ExclusionReason
+from .checks import MAX_NAME_LENGTH, MAX_SAFE_INTEGER, MAX_SAMPLE_SIZE
 from .engine import assess
 from .model import Case, Channel, Evidence, Measure, Severity, Status, Subject, SubjectKind, Text
 from .registry import load_rubric
@@ -100,7 +101,6 @@ _RELEVANT_CATEGORIES: tuple[str, ...] = (
 _OTHER_CATEGORIES: tuple[str, ...] = ("gaming", "music", "sports", "tech", "fashion", "parenting")
 _SOURCE_NAMES: tuple[str, ...] = ("court", "regulator", "platform", "auditor", "brand", "consumer")
 _PLATFORMS: tuple[str, ...] = ("tiktok", "facebook", "youtube", "instagram", "zalo")
-_MAX_SAFE_INTEGER = 2**53 - 1
 _T = TypeVar("_T")
 
 
@@ -154,8 +154,8 @@ _SLUGS = st.one_of(
 _VI_TEXT = st.text(alphabet=_VI_LETTERS + " .,", max_size=30)
 _NAMES = st.one_of(
     st.builds("{} {} {}".format, st.sampled_from(_VI_FAMILY), st.sampled_from(_VI_MIDDLE), st.sampled_from(_VI_GIVEN)),
-    st.text(alphabet=_VI_LETTERS + " ", min_size=1, max_size=200),
-    st.text(min_size=1, max_size=200),
+    st.text(alphabet=_VI_LETTERS + " ", min_size=1, max_size=MAX_NAME_LENGTH),
+    st.text(min_size=1, max_size=MAX_NAME_LENGTH),
 )
 _RUBRIC_TITLES = st.one_of(
     st.just(Text(vi="Tiêu chuẩn Tín nhiệm người có ảnh hưởng", en="Influencer Trust Standard")),
@@ -177,7 +177,7 @@ _WEIGHTS = st.one_of(st.integers(1, 10).map(float), st.floats(0.001, 1000.0))
 _SEVERITIES = st.sampled_from(Severity)
 _KINDS = st.sampled_from(SubjectKind)
 _MEASURES = st.sampled_from(Measure)
-_SAMPLE_SIZES = st.one_of(st.integers(1, 50), st.integers(1, 1_000_000))
+_SAMPLE_SIZES = st.one_of(st.integers(1, 50), st.integers(1, MAX_SAMPLE_SIZE))
 _SUMMARIES = st.one_of(_VI_TEXT, st.text(max_size=60), st.integers(1990, 2000).map(lambda n: "x" * n))
 _DIGESTS = st.text(alphabet="0123456789abcdef", min_size=64, max_size=64).map(lambda h: "sha256:" + h)
 _CHANNEL_HANDLES = st.one_of(st.sampled_from(("@nguyen.huong", "Hương Review", "x")), st.text(min_size=1, max_size=30))
@@ -251,7 +251,7 @@ def _draw_channel(draw: _Draw) -> Channel:
         platform=_pick(draw, _PLATFORMS) if options & 1 else draw(_SLUGS),
         handle=draw(_CHANNEL_HANDLES),
         url=_pick(draw, _URLS),
-        followers=draw(st.integers(0, _MAX_SAFE_INTEGER)) if options & 2 else None,
+        followers=draw(st.integers(0, MAX_SAFE_INTEGER)) if options & 2 else None,
         verified=bool(options & 4),
     )
 

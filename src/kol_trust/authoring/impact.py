@@ -20,7 +20,7 @@ reports, in an :class:`ImpactReport`:
   and the gates that trigger under both with a different effect (cap or
   disqualification);
 * the cases that could not be assessed (:class:`~kol_trust.KolTrustError`,
-  e.g. :class:`~kol_trust.EvidenceConflictError`), by 0-based index in the
+  e.g. :class:`~kol_trust.errors.EvidenceConflictError`), by 0-based index in the
   input, instead of raising.
 
 Maps are tuples of small records, so ``kt.to_dict(report)`` is a plain JSON

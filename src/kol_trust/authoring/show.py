@@ -21,6 +21,7 @@ import math
 import unicodedata
 from collections.abc import Callable, Sequence
 
+from ..canonical import rubric_digest
 from ..engine import compile_rubric
 from ..model import Measure, Text
 from ..rubric import (
@@ -34,7 +35,6 @@ from ..rubric import (
     PillarBelow,
     Rubric,
 )
-from ..wire import rubric_digest
 
 __all__ = [
     "condition_text",

@@ -1,12 +1,12 @@
-"""Certificates: what a certified assessment is turned into, and :func:`~kol_trust.certify`.
+"""Certificates: what a certified assessment is turned into, and :func:`~kol_trust.certification.certify`.
 
-A :class:`~kol_trust.Certificate` is a small document that states, on the
+A :class:`~kol_trust.certification.Certificate` is a small document that states, on the
 authority of its issuer, that a subject earned a certified tier under a given
 rubric.  It carries the assessment's fingerprint, so that anyone holding the
 case can check that the certificate belongs to it, and the rubric's digest,
 so that the rubric is named exactly.  It is signed with
-:func:`~kol_trust.sign_certificate` and checked with
-:func:`~kol_trust.verify_certificate`.
+:func:`~kol_trust.certification.sign_certificate` and checked with
+:func:`~kol_trust.certification.verify_certificate`.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from typing import Any
 
 import attrs
 
-from .. import _checks as c
+from .. import checks as c
 from ..assessment import Assessment, RubricRef
-from ..cases import builtin_rubric, rubric_mismatch
-from ..errors import CertificationError, CertificationRefused, Problem, RubricNotFoundError, ValidationError
-from ..model import Subject, Text, _SelfChecking
+from ..cases import rubric_of
+from ..errors import CertificationError, CertificationRefused, Problem, ValidationError
+from ..model import SelfChecking, Subject, Text
 from ..rubric import Rubric
 
 __all__ = ["MAX_ISSUER_LENGTH", "Certificate", "certify", "new_serial"]
@@ -59,13 +59,13 @@ issuer_check = c.string(1, MAX_ISSUER_LENGTH)
 
 
 @attrs.frozen(kw_only=True)
-class Certificate(_SelfChecking):
+class Certificate(SelfChecking):
     """A statement that a subject earned a certified tier (the certificate document).
 
-    Build one with :func:`~kol_trust.certify`; read one with
+    Build one with :func:`~kol_trust.certification.certify`; read one with
     ``kt.from_dict(doc, kt.Certificate)``, which checks every field and names
     the JSON path of each problem.  A certificate is only worth its
-    signature: see :class:`~kol_trust.SignedCertificate`.
+    signature: see :class:`~kol_trust.certification.SignedCertificate`.
 
     The validity period is ``issued_on`` to ``valid_until``, both days
     included.
@@ -76,13 +76,13 @@ class Certificate(_SelfChecking):
     serial: str = c.checked(c.identifier)
     """The certificate's unique number, an identifier (1–128 characters).
 
-    :func:`~kol_trust.certify` draws 128 random bits unless given one;
+    :func:`~kol_trust.certification.certify` draws 128 random bits unless given one;
     revocation lists name certificates by serial."""
     subject_id: str = c.checked(c.identifier)
     """The subject's id, as in the assessment."""
     subject_name: str | None = c.checked(c.optional(c.string(1, 200)), default=None)
     """The subject's name when a :class:`~kol_trust.Subject` was given to
-    :func:`~kol_trust.certify`, else ``None`` (``null`` in the document)."""
+    :func:`~kol_trust.certification.certify`, else ``None`` (``null`` in the document)."""
     tier: str = c.checked(c.identifier)
     """The id of the certified tier the subject reached."""
     tier_title: Text = c.checked(text_check)
@@ -163,26 +163,6 @@ def _requirements(rubric: Rubric) -> str:
     return "; ".join(parts) if parts else "nothing: this rubric has no certified tier"
 
 
-def rubric_of(assessment: Assessment, rubric: Rubric | None) -> Rubric:
-    """*rubric*, or the built-in rubric *assessment* names; either way the one it used.
-
-    Raises :class:`~kol_trust.CertificationError` when the rubric's id,
-    version or digest is not the assessment's.
-    """
-    ref = assessment.rubric
-    if rubric is None:
-        try:
-            rubric = builtin_rubric(ref)
-        except RubricNotFoundError as e:
-            raise CertificationError(
-                f"the assessment used rubric {ref.id!r} {ref.version}, which is not built in: give it as rubric= ({e})"
-            ) from None
-    why = rubric_mismatch(assessment, rubric)
-    if why is not None:
-        raise CertificationError(f"the rubric is not the one the assessment used: {why}")
-    return rubric
-
-
 def certify(
     assessment: Assessment,
     *,
@@ -196,7 +176,7 @@ def certify(
 
     *rubric* is the rubric the assessment used; when not given, the built-in
     rubric the assessment names (``assessment.rubric.id``/``version``).  Its
-    digest must be the assessment's, else :class:`~kol_trust.CertificationError`.
+    digest must be the assessment's, else :class:`~kol_trust.errors.RubricMismatchError`.
     *subject*, when given, must be the assessed subject (same id); its name
     goes into the certificate.
 
@@ -207,7 +187,7 @@ def certify(
     an identifier.  With *serial* given the result depends on the arguments
     only.
 
-    Raises :class:`~kol_trust.CertificationRefused`, listing every reason,
+    Raises :class:`~kol_trust.errors.CertificationRefused`, listing every reason,
     when the assessment is not certified (the tier is not a certified one, or
     a disqualifying gate triggered) or when *issued_on* is before the
     assessment's ``as_of``.

@@ -4,9 +4,9 @@ Keys are objects of the ``cryptography`` package (``Ed25519PrivateKey`` and
 ``Ed25519PublicKey``), which is an optional dependency: install it with
 ``pip install 'kol-trust[sign]'``.  It is imported only when a key is used,
 so ``import kol_trust`` works without it; a function that needs it and does
-not find it raises :class:`~kol_trust.SigningUnavailable`.
+not find it raises :class:`~kol_trust.errors.SigningUnavailable`.
 
-A key is named by its :func:`~kol_trust.key_id`, which signed documents carry so that a
+A key is named by its :func:`~kol_trust.certification.key_id`, which signed documents carry so that a
 verifier holding several keys knows which one to use.
 """
 
@@ -39,7 +39,7 @@ _MAX_PEM = 64 * 1024
 
 
 def ed25519() -> ModuleType:
-    """The ``cryptography`` Ed25519 module, or :class:`~kol_trust.SigningUnavailable`."""
+    """The ``cryptography`` Ed25519 module, or :class:`~kol_trust.errors.SigningUnavailable`."""
     try:
         from cryptography.hazmat.primitives.asymmetric import ed25519 as module
     except ImportError:
@@ -117,7 +117,7 @@ def public_key_to_pem(key: Ed25519PublicKey) -> bytes:
 def load_private_key(pem: str | bytes, password: str | bytes | None = None) -> Ed25519PrivateKey:
     """The Ed25519 private key of a PEM file (*password* for an encrypted one).
 
-    Raises :class:`~kol_trust.KeyFormatError` when the text is not a PEM
+    Raises :class:`~kol_trust.errors.KeyFormatError` when the text is not a PEM
     private key, is not Ed25519, is encrypted and no (or a wrong) password is
     given, or is not encrypted and a password is given.
     """
@@ -144,7 +144,7 @@ def load_private_key(pem: str | bytes, password: str | bytes | None = None) -> E
 def load_public_key(pem: str | bytes) -> Ed25519PublicKey:
     """The Ed25519 public key of a PEM file.
 
-    Raises :class:`~kol_trust.KeyFormatError` when the text is not a PEM
+    Raises :class:`~kol_trust.errors.KeyFormatError` when the text is not a PEM
     public key or the key is not Ed25519.
     """
     data = _as_bytes(pem, "the public key")

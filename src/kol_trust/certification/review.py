@@ -2,7 +2,7 @@
 
 The standard's certificates are valid for a fixed period, but the subject is
 watched in between (BACKGROUND: "suspension is triggered by any gate event
-during the validity period").  :func:`~kol_trust.review` compares a certificate with a
+during the validity period").  :func:`~kol_trust.certification.review` compares a certificate with a
 newer assessment of the same subject and says what should happen to it; doing
 it (revoking, issuing a new certificate) is left to the issuer.
 """
@@ -14,9 +14,10 @@ import enum
 import attrs
 
 from ..assessment import Assessment
+from ..cases import rubric_of
 from ..errors import CertificationError
 from ..rubric import Rubric
-from .certificate import Certificate, rubric_of
+from .certificate import Certificate
 
 __all__ = ["Review", "ReviewOutcome", "review"]
 
@@ -34,7 +35,7 @@ class ReviewOutcome(enum.StrEnum):
 
 @attrs.frozen(kw_only=True)
 class Review:
-    """The result of :func:`~kol_trust.review`."""
+    """The result of :func:`~kol_trust.certification.review`."""
 
     outcome: ReviewOutcome
     """Keep, downgrade or suspend."""
@@ -56,8 +57,9 @@ def review(certificate: Certificate, new_assessment: Assessment, *, rubric: Rubr
     tier, the reasons say that a new certificate would show it).
 
     *rubric* is the rubric of the new assessment; when not given, the
-    built-in rubric it names.  Raises :class:`~kol_trust.CertificationError`
-    when the subjects differ or the rubric is not the assessment's.
+    built-in rubric it names.  Raises :class:`~kol_trust.errors.CertificationError`
+    when the subjects differ and :class:`~kol_trust.errors.RubricMismatchError`
+    when the rubric is not the assessment's.
     """
     if not isinstance(certificate, Certificate):
         raise TypeError(f"expected a Certificate, got {type(certificate).__name__}")

@@ -1,10 +1,10 @@
 """Revocation lists: the certificates an issuer withdrew, signed like certificates.
 
-An issuer publishes a :class:`~kol_trust.RevocationList` signed with
-:func:`~kol_trust.sign_revocations`.  Each entry names a certificate by serial
+An issuer publishes a :class:`~kol_trust.certification.RevocationList` signed with
+:func:`~kol_trust.certification.sign_revocations`.  Each entry names a certificate by serial
 and says from which day it no longer counts and why.  A list replaces the
 previous one of the same issuer: extend it with
-:meth:`~kol_trust.RevocationList.with_entry` and sign it again.
+:meth:`~kol_trust.certification.RevocationList.with_entry` and sign it again.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from .. import _checks as c
+from .. import checks as c
 from ..errors import Problem, ValidationError
-from ..model import _SelfChecking
+from ..model import SelfChecking
 from ..wire import canonical_bytes
 from .certificate import issuer_check
 from .signing import key_id_check, sign_bytes, signature_check
@@ -39,7 +39,7 @@ class RevocationReason(enum.StrEnum):
 
     SUSPENDED = "suspended"
     """A review suspended it: the subject no longer reaches a certified tier
-    or a disqualifying gate triggered (:attr:`~kol_trust.ReviewOutcome.SUSPEND`)."""
+    or a disqualifying gate triggered (:attr:`~kol_trust.certification.ReviewOutcome.SUSPEND`)."""
     DOWNGRADED = "downgraded"
     """A review found a lower certified tier; a new certificate shows it."""
     SUPERSEDED = "superseded"
@@ -71,7 +71,7 @@ class Revocation:
 
 
 @attrs.frozen(kw_only=True)
-class RevocationList(_SelfChecking):
+class RevocationList(SelfChecking):
     """The certificates an issuer revoked, as of a day (the revocation-list document).
 
     Serials are unique within a list.
@@ -121,8 +121,8 @@ class RevocationList(_SelfChecking):
 
 
 @attrs.frozen(kw_only=True)
-class SignedRevocationList(_SelfChecking):
-    """A :class:`~kol_trust.RevocationList` with its issuer's signature
+class SignedRevocationList(SelfChecking):
+    """A :class:`~kol_trust.certification.RevocationList` with its issuer's signature
     (the signed-revocation-list document), signed like a certificate."""
 
     _document = "signed revocation list"
@@ -130,7 +130,7 @@ class SignedRevocationList(_SelfChecking):
     revocation_list: RevocationList = c.checked(c.instance(RevocationList, "a revocation list"))
     """The signed list."""
     key_id: str = c.checked(key_id_check)
-    """The id of the signing key (:func:`~kol_trust.key_id`)."""
+    """The id of the signing key (:func:`~kol_trust.certification.key_id`)."""
     signature: str = c.checked(signature_check)
     """Ed25519 signature of the list's RFC 8785 canonical bytes, unpadded base64url."""
 

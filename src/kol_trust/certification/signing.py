@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from .. import _checks as c
-from ..model import _SelfChecking
+from .. import checks as c
+from ..model import SelfChecking
 from ..wire import canonical_bytes
 from .certificate import Certificate
 from .keys import KEY_ID_PATTERN, is_private_key, key_id
@@ -79,12 +79,12 @@ def signature_verifies(message: bytes, signature: str, public_key: Ed25519Public
 
 
 @attrs.frozen(kw_only=True)
-class SignedCertificate(_SelfChecking):
-    """A :class:`~kol_trust.Certificate` with its issuer's signature (the
+class SignedCertificate(SelfChecking):
+    """A :class:`~kol_trust.certification.Certificate` with its issuer's signature (the
     signed-certificate document): ``{"certificate", "key_id", "signature"}``.
 
-    Made by :func:`~kol_trust.sign_certificate`; checked by
-    :func:`~kol_trust.verify_certificate`, which accepts this object, its
+    Made by :func:`~kol_trust.certification.sign_certificate`; checked by
+    :func:`~kol_trust.certification.verify_certificate`, which accepts this object, its
     document or its JSON text.
     """
 
@@ -93,7 +93,7 @@ class SignedCertificate(_SelfChecking):
     certificate: Certificate = c.checked(c.instance(Certificate, "a certificate"))
     """The signed document."""
     key_id: str = c.checked(key_id_check)
-    """The id of the signing key (:func:`~kol_trust.key_id`)."""
+    """The id of the signing key (:func:`~kol_trust.certification.key_id`)."""
     signature: str = c.checked(signature_check)
     """Ed25519 signature of the certificate's RFC 8785 canonical bytes, unpadded base64url."""
 

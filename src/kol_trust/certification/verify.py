@@ -1,11 +1,11 @@
-"""Checking a signed certificate: :func:`~kol_trust.verify_certificate`.
+"""Checking a signed certificate: :func:`~kol_trust.certification.verify_certificate`.
 
 The envelope comes from anyone, so nothing about it is trusted and nothing
 about it raises: whatever it is (an object, a document, JSON text, or
-something else entirely), the answer is a :class:`~kol_trust.Verification`
+something else entirely), the answer is a :class:`~kol_trust.certification.Verification`
 whose ``status`` says what was found.  The order of the checks and the rules
 for revocation lists are in the docstring of
-:func:`~kol_trust.verify_certificate`.
+:func:`~kol_trust.certification.verify_certificate`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from .._checks import describe
+from ..checks import describe
 from ..errors import SignatureError, ValidationError
 from ..wire import canonical_bytes, from_dict, parse_json, to_dict
 from .certificate import Certificate
@@ -48,7 +48,7 @@ T = TypeVar("T")
 
 
 class VerificationStatus(enum.StrEnum):
-    """The outcome of :func:`~kol_trust.verify_certificate`; only ``valid`` is good."""
+    """The outcome of :func:`~kol_trust.certification.verify_certificate`; only ``valid`` is good."""
 
     VALID = "valid"
     """Signed by a given key, not revoked, and *on* is within the validity period."""
@@ -68,7 +68,7 @@ class VerificationStatus(enum.StrEnum):
 
 @attrs.frozen(kw_only=True)
 class Verification:
-    """What :func:`~kol_trust.verify_certificate` found."""
+    """What :func:`~kol_trust.certification.verify_certificate` found."""
 
     status: VerificationStatus
     """The first check that failed, or ``valid``."""
@@ -223,7 +223,7 @@ def verify_certificate(
 ) -> Verification:
     """Check a signed certificate on the day *on*; never raises on a bad envelope.
 
-    *envelope* is a :class:`~kol_trust.SignedCertificate`, its document (a
+    *envelope* is a :class:`~kol_trust.certification.SignedCertificate`, its document (a
     dict) or its JSON text (``str`` or ``bytes``), from anyone.
     *public_keys* are the trusted keys: one Ed25519 public key, an iterable of
     them, or a mapping from key id to key (each id is checked against its
@@ -321,8 +321,8 @@ def verify_revocation_list(
 ) -> RevocationList:
     """The revocation list of a signed one, once it verifies with *public_keys*.
 
-    *envelope* is a :class:`~kol_trust.SignedRevocationList`, its document or
-    its JSON text.  Raises :class:`~kol_trust.SignatureError` saying why when
+    *envelope* is a :class:`~kol_trust.certification.SignedRevocationList`, its document or
+    its JSON text.  Raises :class:`~kol_trust.errors.SignatureError` saying why when
     it is malformed, signed with an unknown key or its signature does not
     verify.
     """

@@ -14,9 +14,9 @@ import math
 import re
 import unicodedata
 
-from .._locale import localized
 from ..assessment import Assessment
-from ..cases import rubric_mismatch
+from ..cases import rubric_of
+from ..numbers import localized
 from ..rubric import Rubric
 
 __all__ = ["render_badge", "tier_colour"]
@@ -149,10 +149,8 @@ def tier_colour(assessment: Assessment, rubric: Rubric) -> str:
 
 
 def check_rubric(assessment: Assessment, rubric: Rubric) -> None:
-    """Raise ``ValueError`` unless *assessment* was made under *rubric*."""
-    why = rubric_mismatch(assessment, rubric)
-    if why is not None:
-        raise ValueError(why)
+    """Raise :class:`~kol_trust.errors.RubricMismatchError` unless *assessment* was made under *rubric*."""
+    rubric_of(assessment, rubric)
 
 
 def badge_title(assessment: Assessment, rubric: Rubric, lang: str) -> str:

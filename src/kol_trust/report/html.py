@@ -15,16 +15,13 @@ import base64
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
-from .._locale import localized
 from ..assessment import Assessment, Cause, CriterionResult, ExclusionReason
+from ..improvement import ImprovementPlan, Opportunity, Shortfall, improvement_plan
 from ..model import Case, SubjectKind
+from ..numbers import localized
 from ..rubric import Rubric
 from .badge import badge_title, check_lang, check_rubric, esc, number, render_badge, tier_colour
-
-if TYPE_CHECKING:  # imported when needed, so that the CLI loads without it
-    from ..improvement import ImprovementPlan, Opportunity, Shortfall
 
 __all__ = ["CSP", "render_report"]
 
@@ -664,7 +661,7 @@ def render_report(
     *rubric* the rubric of the assessment (for titles; ``ValueError`` when the
     assessment was made under another one) and *lang* ``"vi"`` (default) or
     ``"en"``.  *plan* is the improvement plan to show; when ``None`` it is
-    :func:`~kol_trust.improvement_plan` of the assessment and the case (so
+    :func:`~kol_trust.improvement.improvement_plan` of the assessment and the case (so
     its gains are exact; ``ValidationError`` when the case is not the one
     assessed).
 
@@ -678,8 +675,6 @@ def render_report(
         raise ValueError(f"the assessment is of subject {assessment.subject_id!r}, not {case.subject.id!r}")
     check_rubric(assessment, rubric)
     if plan is None:
-        from ..improvement import improvement_plan
-
         plan = improvement_plan(assessment, rubric, case=case)
     elif (plan.subject_id, plan.rubric, plan.current_tier) != (
         assessment.subject_id,

@@ -1,4 +1,7 @@
-"""Field checks shared by the document classes.
+"""Field checks shared by the document classes, and the patterns and limits of
+the standard that they apply: the one place where each is written.  The
+loader, the JSON Schemas, the command line and the testing strategies all
+use these.
 
 A check takes a value and yields ``(suffix, message)`` pairs, one per problem;
 *suffix* extends the field's JSON path (``""`` or ``"[2]"``).  Classes attach
@@ -25,8 +28,19 @@ SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
 VERSION_PATTERN = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
 DIGEST_PATTERN = re.compile(r"sha256:[0-9a-f]{64}")
 COUNTRY_PATTERN = re.compile(r"[A-Z]{2}")
+#: A date as documents write it (STANDARD §1); the calendar is checked apart.
+DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 #: Integers beyond this lose precision in JavaScript and RFC 8785 rejects them.
 MAX_SAFE_INTEGER = 2**53 - 1
+#: The largest ``sample_size`` of an evidence record (STANDARD §1).
+MAX_SAMPLE_SIZE = 1_000_000
+#: The longest subject name, in characters (STANDARD §1).
+MAX_NAME_LENGTH = 200
+
+
+def anchored(regex: re.Pattern[str]) -> str:
+    """*regex* as a JSON Schema ``pattern`` (anchored: the library uses ``fullmatch``)."""
+    return f"^{regex.pattern}$"
 
 
 def checked(check: Check, **kwargs: Any) -> Any:

@@ -1,0 +1,500 @@
+"""The canonical form: RFC 8785 bytes, SHA-256 digests, the rubric digest and
+the assessment fingerprint (STANDARD §6).  The only module that knows them.
+
+It also writes the *document* of a model object (the plain JSON data that
+:func:`kol_trust.to_dict` returns), since canonical bytes are those of the
+document.  It reads no JSON text: that is :mod:`kol_trust.wire`'s job.
+
+**RFC 8785 (JCS), fast.**  The C-accelerated :mod:`json` encoder does the
+work, :mod:`rfc8785` stays the reference.
+
+``json`` with sorted keys, compact separators and no ASCII escaping already
+writes JCS for most documents.  It differs in three places, and this module
+deals with each before the encoder runs:
+
+* **Numbers.**  JCS writes a double as ECMAScript's Number-to-String does;
+  Python's ``repr`` differs for integral values (``1.0`` vs ``1``), between
+  1e16 and 1e21 and below 1e-4 (exponent forms), and for ``-0.0``.  A float
+  with an integral value within ±(2^53 − 1) becomes an ``int`` (same text as
+  ECMAScript's); a non-integral float in [1e-4, 1e16) is written by ``repr``
+  in plain decimal notation with the same shortest round-trip digits, which
+  is exactly what :mod:`rfc8785` writes (it derives its output from
+  ``str(f)``).  Any other float is *unsure*.
+* **Key order.**  JCS sorts keys by UTF-16 code units, Python by code points.
+  The two orders agree unless a key holds a character in U+E000–U+FFFF and
+  another a character beyond U+FFFF (a surrogate pair sorts below U+E000 in
+  UTF-16).  A key with a character at or above U+E000 is *unsure*.
+* **Escapes.**  Python's encoder escapes exactly what JCS escapes (``"``,
+  ``\\``, ``\\b \\f \\n \\r \\t`` and the other C0 controls as lowercase
+  ``\\u00xx``; DEL, U+2028 and U+2029 are written as they are); the tests check
+  this for every code point.  A lone surrogate fails the UTF-8 encoding.
+
+Anything unsure or wrong (other floats, integers beyond 2^53 − 1, NaN and
+infinities, non-string keys, lone surrogates, types other than the plain JSON
+ones, subclasses other than string enums) sends the *whole* document to
+:func:`rfc8785.dumps`, so the output, and the error raised for a value JCS
+cannot represent, are always those of the reference implementation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import attrs
+import rfc8785
+
+from . import model as _model_module
+from . import rubric as _rubric_module
+from .assessment import Cause, ExclusionReason, RubricRef
+from .checks import MAX_SAFE_INTEGER
+from .codegen import generated
+from .errors import KolTrustError
+from .fieldtypes import is_homogeneous_tuple, item_type, optional_of
+from .model import Evidence, Measure, Severity, Status, Subject, SubjectKind
+from .rubric import ALGORITHM, CONDITION_TYPES, Rubric
+
+__all__ = [
+    "DOCUMENT_ENUMS",
+    "Unsure",
+    "canonical_bytes",
+    "document",
+    "dumps",
+    "dumps_prepared",
+    "fingerprint",
+    "number",
+    "prepared",
+    "rubric_digest",
+    "sha256_digest",
+]
+
+_MAX_SAFE = MAX_SAFE_INTEGER
+_SAFE_KEY_LIMIT = "\ue000"
+
+# One encoder, built once: ``json.dumps`` with non-default arguments builds a
+# new one on every call.  No circular check: the walk below has already
+# visited the whole (acyclic, or it would have failed) document.
+_encode = json.JSONEncoder(
+    ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False, check_circular=False
+).encode
+
+
+class Unsure(Exception):
+    """The fast path cannot vouch for this document."""
+
+
+_Unsure = Unsure
+
+
+def number(x: float) -> float | int:
+    """*x* as the encoder must see it to write JCS; raises :class:`Unsure`."""
+    return _float(x)
+
+
+def _float(x: float) -> float | int:
+    if x.is_integer():
+        # -0.0 lands here too: int(-0.0) == 0, written "0" as JCS wants.
+        if -_MAX_SAFE <= x <= _MAX_SAFE:
+            return int(x)
+        raise _Unsure  # huge integral values (and ±inf, whose is_integer() is False: see below)
+    a = x if x > 0 else -x
+    if 1e-4 <= a < 1e16:  # repr writes plain decimals here; NaN fails both comparisons
+        return x
+    raise _Unsure
+
+
+def _is_str_enum(t: type) -> bool:
+    # String enums (to_dict leaves them as members): both encoders write the
+    # member's string value.  Other str subclasses could override what
+    # rfc8785 calls, so they go to the reference.
+    ok = _STR_ENUMS.get(t)
+    if ok is None:
+        ok = _STR_ENUMS[t] = issubclass(t, str) and issubclass(t, enum.Enum)
+    return ok
+
+
+_STR_ENUMS: dict[type, bool] = {}
+
+
+def _prepare(value: Any) -> Any:
+    """*value* ready for the encoder: floats normalised, everything checked.
+
+    Containers are copied only when something inside them changes.  The
+    scalar cases are repeated inside the loops: they are most of a document,
+    and a call per scalar would cost more than the encoder itself.
+    """
+    t = type(value)
+    if t is dict:
+        out: dict[str, Any] | None = None
+        for k, v in value.items():
+            if type(k) is not str or (not k.isascii() and max(k) >= _SAFE_KEY_LIMIT):
+                raise _Unsure
+            tv = type(v)
+            if tv is str or v is None or tv is bool:
+                continue
+            if tv is int:
+                if -_MAX_SAFE <= v <= _MAX_SAFE:
+                    continue
+                raise _Unsure
+            p = _float(v) if tv is float else _prepare(v)
+            if p is not v:
+                if out is None:
+                    out = dict(value)
+                out[k] = p
+        return value if out is None else out
+    if t is list or t is tuple:
+        items: list[Any] | None = None
+        for i, v in enumerate(value):
+            tv = type(v)
+            if tv is str or v is None or tv is bool:
+                continue
+            if tv is int:
+                if -_MAX_SAFE <= v <= _MAX_SAFE:
+                    continue
+                raise _Unsure
+            p = _float(v) if tv is float else _prepare(v)
+            if p is not v:
+                if items is None:
+                    items = list(value)
+                items[i] = p
+        return value if items is None else items
+    if t is str or t is bool or value is None:
+        return value
+    if t is int:
+        if -_MAX_SAFE <= value <= _MAX_SAFE:
+            return value
+        raise _Unsure
+    if t is float:
+        return _float(value)
+    if _is_str_enum(t):
+        return value
+    raise _Unsure
+
+
+def dumps(value: Any) -> bytes:
+    """The RFC 8785 canonical JSON of *value*, byte for byte :func:`rfc8785.dumps`.
+
+    Raises what :func:`rfc8785.dumps` raises for values JCS cannot represent.
+    """
+    try:
+        return _encode(_prepare(value)).encode("utf-8")
+    except (_Unsure, UnicodeEncodeError, ValueError, TypeError, RecursionError):
+        # ValueError/TypeError cannot come from a prepared document; they are
+        # listed so that the reference has the last word on anything odd.
+        return rfc8785.dumps(value)
+
+
+def dumps_prepared(value: Any) -> bytes:
+    """JCS bytes of a document already in the form :func:`_prepare` gives.
+
+    For callers that build such documents themselves (see
+    :func:`prepared`): string keys below U+E000, numbers passed through
+    :func:`number`, integers within ±(2^53 − 1), plain JSON types and
+    string enums only.  Raises ``UnicodeEncodeError`` for a lone surrogate;
+    the caller then falls back to :func:`dumps` of the plain document.
+    """
+    return _encode(value).encode("utf-8")
+
+
+# -- documents of objects ------------------------------------------------------------------
+
+#: Modules whose classes are input documents: their absent optional fields are
+#: left out.  Assessment documents keep their ``null`` s, as STANDARD §6 shows them.
+_DROP_NONE_MODULES = frozenset({_model_module.__name__, _rubric_module.__name__})
+
+#: The string enums of the standard's documents: documents keep their members
+#: (JSON writes their string values).
+DOCUMENT_ENUMS: tuple[type[enum.Enum], ...] = (SubjectKind, Measure, Severity, Status, ExclusionReason, Cause)
+
+#: Exact classes a document keeps as they are: JSON scalars, and string enums
+#: (others join as they are first seen).
+_KEPT: set[type] = {str, int, float, bool, type(None), *DOCUMENT_ENUMS}
+
+_Writer = Callable[[Any], Any]
+_WRITERS: dict[type, _Writer] = {}
+
+
+def document(value: Any) -> Any:
+    """The JSON-ready document of *value*: dicts, lists, strings, numbers, ``None``.
+
+    Keys follow the field order of the standard's tables; absent optional
+    fields of input documents are left out, defaults are filled in; dates
+    become ``YYYY-MM-DD``, tuples lists.  String enums stay members (they are
+    strings); other enums become their values.
+    """
+    cls = value.__class__
+    if cls in _KEPT:
+        return value
+    writer = _WRITERS.get(cls)
+    if writer is None:
+        writer = _WRITERS[cls] = _writer(cls)
+    return writer(value)
+
+
+def _keep(value: Any) -> Any:
+    return value
+
+
+def _enum_value(value: enum.Enum) -> Any:
+    return value.value
+
+
+def _items(value: Any) -> list[Any]:
+    return [document(x) for x in value]
+
+
+def _mapping(value: Any) -> dict[Any, Any]:
+    return {document(k): document(v) for k, v in value.items()}
+
+
+def _writer(cls: type) -> _Writer:
+    if attrs.has(cls):
+        return _object_writer(cls)
+    if issubclass(cls, enum.Enum):
+        if issubclass(cls, str):
+            _KEPT.add(cls)
+            return _keep
+        return _enum_value
+    if issubclass(cls, dt.date):
+        return dt.date.isoformat
+    if issubclass(cls, list | tuple):
+        return _items
+    if issubclass(cls, dict):
+        return _mapping
+    if issubclass(cls, set | frozenset):
+        return lambda value: cls(document(x) for x in value)
+    return _keep
+
+
+def _object_writer(cls: type) -> _Writer:
+    attrs.resolve_types(cls)
+    names = [a.name for a in attrs.fields(cls) if a.init]
+    drop_none = cls.__module__ in _DROP_NONE_MODULES
+    tag = getattr(cls, "type", None) if cls in CONDITION_TYPES.values() else None
+    # The common cases first, without the dispatch of document(); everything
+    # else goes through it.  Written out field by field: every assessment
+    # written goes through here some 300 times.
+    lines = ["def to_doc(obj):", "    out = {'type': tag} if tag is not None else {}"]
+    for name in names:
+        key = repr(name)
+        lines += [
+            f"    value = obj.{name}",
+            "    if value is None:",
+            "        pass" if drop_none else f"        out[{key}] = None",
+            "    elif value.__class__ in kept:",
+            f"        out[{key}] = value",
+            "    elif value.__class__ is date:",
+            f"        out[{key}] = value.isoformat()",
+            "    else:",
+            f"        out[{key}] = document(value)",
+        ]
+    lines.append("    return out")
+    namespace: dict[str, Any] = {"tag": tag, "kept": _KEPT, "date": dt.date, "document": document}
+    to_doc: _Writer = generated("to_doc", cls, lines, namespace)
+    return to_doc
+
+
+# -- canonical documents of model objects, in one pass -----------------------------------
+#
+# canonical_bytes(obj) of a model object is dumps(document(obj)): one pass to
+# build the document, one to check and normalise it for the encoder.  The
+# engine hashes a subject and every evidence record of every assessment, so
+# for classes whose fields have plain declared types both passes are done at
+# once: each value is checked against its declared type (its exact class) and
+# written as document() would write it, numbers as number() makes them.  A
+# value of any other class raises Unsure and the caller takes the two passes,
+# which decide the bytes or the error.  tests/test_jcs.py checks the result
+# against rfc8785 of the document.
+
+_Prepare = Callable[[Any], Any]
+#: The string enums that documents keep as members (JSON writes their values).
+_PASSTHROUGH_ENUMS: frozenset[type] = frozenset(DOCUMENT_ENUMS)
+
+
+def _prepare_str(value: Any) -> Any:
+    if value.__class__ is str or value.__class__ in _PASSTHROUGH_ENUMS:
+        return value
+    raise Unsure
+
+
+def _prepare_int(value: Any) -> Any:
+    if value.__class__ is int and -_MAX_SAFE <= value <= _MAX_SAFE:
+        return value
+    raise Unsure
+
+
+def _prepare_float(value: Any) -> Any:
+    if value.__class__ is float:
+        return number(value)
+    return _prepare_int(value)
+
+
+def _prepare_bool(value: Any) -> Any:
+    if value.__class__ is bool:
+        return value
+    raise Unsure
+
+
+def _prepare_date(value: Any) -> Any:
+    if value.__class__ is dt.date:
+        return value.isoformat()
+    raise Unsure
+
+
+def _preparer(t: Any) -> _Prepare | None:
+    if t is str or t in DOCUMENT_ENUMS:
+        return _prepare_str
+    if t is int:
+        return _prepare_int
+    if t is float:
+        return _prepare_float
+    if t is bool:
+        return _prepare_bool
+    if t is dt.date:
+        return _prepare_date
+    if is_homogeneous_tuple(t):
+        item = _preparer(item_type(t))
+        if item is None:
+            return None
+
+        def prepare_tuple(value: Any) -> list[Any]:
+            if value.__class__ is tuple:
+                return [item(x) for x in value]
+            raise Unsure
+
+        return prepare_tuple
+    inner = optional_of(t)
+    if inner is not None:
+        # None itself is handled by the class's preparer, as document() does.
+        return _preparer(inner)
+    if isinstance(t, type):
+        return _class_preparer(t)
+    return None
+
+
+_PREPARERS: dict[type, _Prepare | None] = {}
+
+
+def _class_preparer(cls: type) -> _Prepare | None:
+    if cls in _PREPARERS:
+        return _PREPARERS[cls]
+    _PREPARERS[cls] = None  # until built (and for good when unsupported)
+    if not attrs.has(cls) or cls in CONDITION_TYPES.values():
+        return None
+    attrs.resolve_types(cls)
+    plan = []
+    for a in attrs.fields(cls):
+        if not a.init:
+            continue
+        prepare = _preparer(a.type)
+        if prepare is None or not a.name.isascii():
+            return None
+        plan.append((a.name, prepare))
+    drop_none = cls.__module__ in _DROP_NONE_MODULES
+    # Written out field by field, as _unstructure_hook_factory does.
+    lines = ["def prepare_object(obj):", "    if obj.__class__ is not cls:", "        raise Unsure", "    out = {}"]
+    namespace: dict[str, Any] = {
+        "cls": cls,
+        "Unsure": Unsure,
+        "number": number,
+        "date": dt.date,
+        "str_enums": _PASSTHROUGH_ENUMS,
+        "MAX": _MAX_SAFE,
+    }
+    # The scalar preparers, inline (the same tests, without the calls).
+    inline = {
+        _prepare_str: ["value.__class__ is str or value.__class__ in str_enums", "value"],
+        _prepare_int: ["value.__class__ is int and -MAX <= value <= MAX", "value"],
+        _prepare_bool: ["value.__class__ is bool", "value"],
+        _prepare_date: ["value.__class__ is date", "value.isoformat()"],
+        _prepare_float: ["value.__class__ is float", "number(value)"],
+    }
+    for i, (name, prepare) in enumerate(plan):
+        key = repr(name)
+        namespace[f"prepare_{i}"] = prepare
+        lines += [
+            f"    value = obj.{name}",
+            "    if value is None:",
+            "        pass" if drop_none else f"        out[{key}] = None",
+        ]
+        if prepare in inline:
+            test, result = inline[prepare]
+            lines += [f"    elif {test}:", f"        out[{key}] = {result}"]
+        lines += ["    else:", f"        out[{key}] = prepare_{i}(value)"]  # raises Unsure, or an int for a float
+    lines.append("    return out")
+    prepare_object: _Prepare = generated("prepare_object", cls, lines, namespace)
+    _PREPARERS[cls] = prepare_object
+    return prepare_object
+
+
+def prepared(obj: Any) -> Any:
+    """The form :func:`dumps_prepared` takes of ``document(obj)``, in one pass; raises :class:`Unsure`."""
+    prepare = _PREPARERS[obj.__class__] if obj.__class__ in _PREPARERS else _class_preparer(obj.__class__)
+    if prepare is None:
+        raise Unsure
+    return prepare(obj)
+
+
+# -- bytes and digests ----------------------------------------------------------------------
+
+
+def canonical_bytes(obj: Any) -> bytes:
+    """RFC 8785 (JCS) canonical JSON of *obj* (a model object or plain data)."""
+    if attrs.has(type(obj)):
+        try:
+            return dumps_prepared(prepared(obj))
+        except (Unsure, UnicodeEncodeError, ValueError, TypeError, RecursionError):
+            pass  # the two passes below decide
+        data = document(obj)
+    else:
+        data = obj
+    try:
+        # The C json encoder when it is sure to write the same bytes as
+        # rfc8785, rfc8785 itself otherwise.
+        return dumps(data)
+    except rfc8785.CanonicalizationError as e:
+        raise KolTrustError(f"cannot canonicalize: {e}") from None
+
+
+def sha256_digest(obj: Any) -> str:
+    """``"sha256:"`` + hex SHA-256 of :func:`canonical_bytes` of *obj*."""
+    return "sha256:" + hashlib.sha256(canonical_bytes(obj)).hexdigest()
+
+
+def rubric_digest(rubric: Rubric) -> str:
+    """The rubric's digest (STANDARD §6): its canonical document with defaults filled.
+
+    Computed once per rubric object.
+    """
+    return rubric.derived("digest", sha256_digest)
+
+
+def _by_id(e: Evidence) -> str:
+    return e.id
+
+
+def fingerprint(ref: RubricRef, as_of: dt.date, subject: Subject, evidence: Iterable[Evidence]) -> str:
+    """The assessment fingerprint (STANDARD §6): the SHA-256 of the canonical
+    inputs — algorithm, rubric reference, ``as_of``, the subject and the
+    (deduplicated) evidence records in id order."""
+    records = sorted(evidence, key=_by_id)
+    head = {
+        "algorithm": ALGORITHM,
+        "rubric": {"id": ref.id, "version": ref.version, "digest": ref.digest},
+        "as_of": as_of.isoformat(),
+    }
+    try:
+        if not (ref.id.__class__ is ref.version.__class__ is ref.digest.__class__ is str):
+            raise Unsure
+        # One pass over the records (prepared) instead of document() and
+        # then dumps()'s check: the same bytes, about twice as fast.
+        data = dumps_prepared({**head, "subject": prepared(subject), "evidence": [prepared(e) for e in records]})
+    except (Unsure, UnicodeEncodeError, ValueError, TypeError, RecursionError):
+        # Something the one pass cannot vouch for: the general path decides
+        # the bytes, or raises what it always raised.
+        return sha256_digest({**head, "subject": document(subject), "evidence": [document(e) for e in records]})
+    return "sha256:" + hashlib.sha256(data).hexdigest()

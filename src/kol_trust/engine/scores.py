@@ -1,0 +1,72 @@
+"""Criterion, pillar and overall scores, losses and coverage (STANDARD §4.2)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from ..model import Measure
+from .compiled import CompiledCriterion, CompiledRubric, Shares
+from .selection import Used
+
+__all__ = ["coverage", "criterion_score", "losses", "overall", "pillar_scores"]
+
+_fsum = math.fsum
+
+
+def criterion_score(c: CompiledCriterion, used: Sequence[Used]) -> float:
+    """The raw score c_i ∈ [0, 1] of one criterion."""
+    if c.measure is Measure.INCIDENTS:
+        if not used:
+            return 1.0
+        return max(0.0, 1.0 - _fsum(u.weight * c.penalty[u.record.severity.rank] for u in used))  # type: ignore[union-attr]
+    if not used:
+        return c.prior
+    if c.measure is Measure.PROPORTION:
+        num = _fsum([*(u.weight * u.record.sample_size * u.record.value for u in used), c.prior_weight * c.prior])  # type: ignore[operator]
+        den = _fsum([*(u.weight * u.record.sample_size for u in used), c.prior_weight])
+        return min(1.0, max(0.0, num / den))
+    latest = max(u.record.observed_at for u in used)
+    current = [u for u in used if u.record.observed_at == latest]
+    total = _fsum(u.weight for u in current)
+    if total == 0:
+        return c.prior
+    mean = _fsum(u.weight * u.record.value for u in current) / total  # type: ignore[operator]
+    z = max(u.weight for u in current)
+    return min(1.0, max(0.0, z * mean + (1.0 - z) * c.prior))
+
+
+def pillar_scores(compiled: CompiledRubric, shares: Shares, raw: Sequence[float]) -> list[float | None]:
+    """p_j = Σ q_i c_i of each pillar; ``None`` for a pillar with no applicable criterion."""
+    applicable, q = shares.applicable, shares.q
+    criteria = compiled.criteria
+    return [
+        _fsum(q[c.index] * raw[c.index] for c in criteria if c.pillar == j and applicable[c.index]) if ok else None
+        for j, ok in enumerate(shares.pillar_applicable)
+    ]
+
+
+def overall(shares: Shares, raw: Sequence[float]) -> float:
+    """The raw overall score s = 100 × Σ g_i c_i, before caps."""
+    applicable, g = shares.applicable, shares.g
+    # The shares sum to 1 only up to rounding, so s could pass 100 by a few ulps.
+    return min(100.0, 100.0 * _fsum(g[i] * raw[i] for i in range(len(raw)) if applicable[i]))
+
+
+def losses(shares: Shares, raw: Sequence[float]) -> list[float | None]:
+    """loss_i = 100 × g_i × (1 − c_i), the points each criterion costs; ``None`` when not applicable."""
+    applicable, g = shares.applicable, shares.g
+    return [100.0 * g[i] * (1.0 - raw[i]) if applicable[i] else None for i in range(len(raw))]
+
+
+def coverage(compiled: CompiledRubric, shares: Shares, assessed: Sequence[bool]) -> float:
+    """The share of proportion/attestation weight that has evidence, in % (100 when there is none)."""
+    if shares.coverage_total <= 0:
+        return 100.0
+    applicable, g = shares.applicable, shares.g
+    assessed_share = _fsum(
+        g[c.index]
+        for c in compiled.criteria
+        if applicable[c.index] and c.measure is not Measure.INCIDENTS and assessed[c.index]
+    )
+    return 100.0 * assessed_share / shares.coverage_total

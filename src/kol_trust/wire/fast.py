@@ -1,0 +1,248 @@
+"""The fast path of :func:`~kol_trust.from_dict`: documents that pass every check, built directly.
+
+The detailed path of :mod:`kol_trust.wire.convert` (cattrs with detailed validation, every field
+structured, then checked, then checked again by the class) is what gives
+every problem with its JSON path, and it is slow.  Most documents are fine,
+so from_dict first tries a plain path that only knows how to accept: exact
+JSON types, no unknown keys, no missing fields, then every field check the
+class's constructor runs (the self-checking input documents of model.py
+only: Text, which does not check itself, the rubric, the assessment and
+the classes of other modules get no fast path).  Anything else, and any
+exception at all, sends the document to the detailed path, which then
+decides, alone, what is accepted and what is reported.  The fast path
+accepts a document only when the detailed path would accept it and build
+an equal object: tests/test_fast_path.py compares the two.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from ..canonical import DOCUMENT_ENUMS
+from ..checks import DATE_PATTERN, is_unicode
+from ..codegen import generated
+from ..fieldtypes import enum_of, is_homogeneous_tuple, item_type, non_optional, optional_of
+from ..model import SelfChecking
+
+__all__ = ["fast_structurer"]
+
+
+class _Fallback(Exception):
+    """The fast path cannot take this document; the detailed path decides."""
+
+
+_FieldReader = Callable[[Any], Any]
+
+
+def _fast_str(value: Any) -> str:
+    if type(value) is str and (value.isascii() or is_unicode(value)):
+        return value
+    raise _Fallback
+
+
+def _fast_int(value: Any) -> int:
+    if type(value) is int:
+        return value
+    raise _Fallback
+
+
+def _fast_float(value: Any) -> float:
+    t = type(value)
+    if t is float:
+        if math.isfinite(value):
+            return value  # type: ignore[no-any-return]
+    elif t is int:
+        return float(value)  # OverflowError: the detailed path reports it
+    raise _Fallback
+
+
+def _fast_bool(value: Any) -> bool:
+    if type(value) is bool:
+        return value
+    raise _Fallback
+
+
+def _fast_date(value: Any) -> dt.date:
+    if type(value) is str and DATE_PATTERN.fullmatch(value):
+        return dt.date.fromisoformat(value)  # ValueError: the detailed path reports it
+    raise _Fallback
+
+
+def _fast_reader(t: Any) -> _FieldReader | None:
+    """A reader of JSON values of type *t* for the fast path; None when unsupported."""
+    if t is str:
+        return _fast_str
+    if t is int:
+        return _fast_int
+    if t is float:
+        return _fast_float
+    if t is bool:
+        return _fast_bool
+    if t is dt.date:
+        return _fast_date
+    if t in DOCUMENT_ENUMS:
+        members = t._value2member_map_
+
+        def read_enum(value: Any) -> Any:
+            if type(value) is str:
+                return members[value]  # KeyError: the detailed path reports it
+            raise _Fallback
+
+        return read_enum
+    if is_homogeneous_tuple(t):
+        item = _fast_reader(item_type(t))
+        if item is None:
+            return None
+
+        def read_tuple(value: Any) -> tuple[Any, ...]:
+            if type(value) is list or type(value) is tuple:
+                return tuple([item(x) for x in value])
+            raise _Fallback
+
+        return read_tuple
+    optional = optional_of(t)
+    if optional is not None:
+        inner = _fast_reader(optional)
+        if inner is None:
+            return None
+
+        def read_optional(value: Any) -> Any:
+            return None if value is None else inner(value)
+
+        return read_optional
+    if isinstance(t, type):
+        return fast_structurer(t)
+    return None
+
+
+_FAST: dict[type, _FieldReader | None] = {}
+
+
+def fast_structurer(cls: type) -> _FieldReader | None:
+    """The fast path for documents of *cls*, built once; None when there is none.
+
+    The object is built as its attrs-generated ``__init__`` builds it (each
+    field's value or default, through the field's converter, set in field
+    order) and then checked by the very checks its ``__attrs_post_init__``
+    runs (:func:`kol_trust.checks.problems_of`), without that function's look-ups for each
+    object.  Only plain attrs classes qualify: no validators, no converters
+    or factories that take ``self``, no hooks other than the model's
+    self-check; anything else gets no fast path.
+    """
+    if cls in _FAST:
+        return _FAST[cls]
+    _FAST[cls] = None  # until built: a class that contains itself gets no fast path
+    if not (
+        attrs.has(cls)
+        # The input documents only: classes elsewhere (certification…) may
+        # have structure hooks of their own that this path would not know.
+        and cls.__module__ == SelfChecking.__module__
+        and issubclass(cls, SelfChecking)
+        and getattr(cls, "__attrs_post_init__", None) is SelfChecking.__attrs_post_init__
+        and not hasattr(cls, "__attrs_pre_init__")
+    ):
+        return None
+    attrs.resolve_types(cls)
+    fields = attrs.fields(cls)
+    plan = []
+    for a in fields:
+        # A null never reaches the reader (it means the default, or the
+        # detailed path): read the X of an ``X | None`` directly.
+        reader = _fast_reader(non_optional(a.type))
+        if (
+            reader is None
+            or not a.init
+            or a.alias != a.name
+            or a.validator is not None
+            or (a.converter is not None and not _plain_function(a.converter))
+        ):
+            return None
+        factory = None
+        if isinstance(a.default, attrs.Factory):  # type: ignore[arg-type]
+            if a.default.takes_self:
+                return None
+            factory = a.default.factory
+        keeps = _kept_classes(a.converter, a.type) if a.converter is not None else frozenset()
+        plan.append(
+            (
+                a.name,
+                reader,
+                a.default is attrs.NOTHING,
+                a.default,
+                factory,
+                a.converter,
+                keeps,
+                a.metadata.get("check"),
+            )
+        )
+    # Written out field by field (as attrs writes __init__); for each field:
+    # absent or null → the default (STANDARD §1, as in the detailed path) or,
+    # when required, the detailed path; the reader; the converter; the check,
+    # whose first problem sends the document to the detailed path, which
+    # reports it with its path.
+    namespace: dict[str, Any] = {
+        "cls": cls,
+        "names": frozenset(a.name for a in fields),
+        "new": object.__new__,
+        "setattr_": object.__setattr__,
+        "Fallback": _Fallback,
+    }
+    lines = [
+        "def structure(data):",
+        "    if data.__class__ is not dict or not data.keys() <= names:",
+        "        raise Fallback",  # not an object, or an unknown field
+        "    obj = new(cls)",
+        "    get = data.get",
+    ]
+    for i, (name, reader, required, default, factory, conv, keeps, check) in enumerate(plan):
+        namespace.update({f"read_{i}": reader, f"default_{i}": default, f"factory_{i}": factory})
+        namespace.update({f"convert_{i}": conv, f"keeps_{i}": keeps, f"check_{i}": check})
+        key = repr(name)
+        lines += [f"    raw = get({key})", "    if raw is None:"]
+        if required:
+            lines.append("        raise Fallback")
+        elif factory is not None:
+            lines.append(f"        value = factory_{i}()")
+        else:
+            lines.append(f"        value = default_{i}")
+        if reader is _fast_str:  # its commonest case, without the call
+            lines += ["    elif raw.__class__ is str and raw.isascii():", "        value = raw"]
+        lines += ["    else:", f"        value = read_{i}(raw)"]
+        if conv is not None:
+            lines += [f"    if value.__class__ not in keeps_{i}:", f"        value = convert_{i}(value)"]
+        lines.append(f"    setattr_(obj, {key}, value)")
+        if check is not None:
+            lines += [f"    for _ in check_{i}(value):", "        raise Fallback"]
+    lines.append("    return obj")
+    structure: _FieldReader = generated("structure", cls, lines, namespace)
+    _FAST[cls] = structure
+    return structure
+
+
+def _kept_classes(converter: Callable[[Any], Any], t: Any) -> frozenset[type]:
+    """Classes of values the field's *converter* is known to return as they are.
+
+    An enum field's converter (the model's to_enum) returns a member, and
+    None, unchanged: when that holds for every member (and for None), found
+    here once, the fast path skips the call for them, as it changes nothing.
+    """
+    kept: set[type] = set()
+    try:
+        enum_type = enum_of(t)
+        if enum_type is not None and all(converter(m) is m for m in enum_type):
+            kept.add(enum_type)
+        if converter(None) is None:
+            kept.add(type(None))
+    except Exception:  # a converter that refuses one of them: never skip it for those
+        pass
+    return frozenset(kept)
+
+
+def _plain_function(converter: Any) -> bool:
+    """A converter attrs calls with the value alone (not an ``attrs.Converter``)."""
+    return callable(converter) and not isinstance(converter, getattr(attrs, "Converter", ()))
