@@ -22,7 +22,6 @@ import argparse
 import contextlib
 import datetime as dt
 import os
-import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -30,11 +29,12 @@ from pathlib import Path
 from typing import BinaryIO, TextIO, TypeVar
 
 from ..cases import rubric_for
+from ..checks import DATE_PATTERN, VERSION_PATTERN
 from ..errors import ValidationError
 from ..model import Case
 from ..registry import load_rubric
 from ..rubric import Rubric
-from ..wire import from_json, parse_rubric_text
+from ..wire import from_json, parse_rubric_text, rubric_format
 
 __all__ = [
     "InputError",
@@ -51,7 +51,6 @@ __all__ = [
     "write_output",
 ]
 
-_VERSION = re.compile(r"\d+\.\d+\.\d+")
 T = TypeVar("T")
 
 
@@ -64,7 +63,7 @@ class InputError(Exception):
 
 def iso_date(text: str) -> dt.date:
     """An argparse type: a calendar date written ``YYYY-MM-DD``."""
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+    if not DATE_PATTERN.fullmatch(text):
         raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD")
     try:
         return dt.date.fromisoformat(text)
@@ -182,9 +181,9 @@ def print_table(rows: Sequence[Sequence[str]], out: TextIO, *, indent: str = "")
 def resolve_rubric(spec: str) -> Rubric:
     """A rubric named on the command line: a built-in version, or a file
     (JSON, or TOML when it ends in ``.toml``)."""
-    if _VERSION.fullmatch(spec) and not Path(spec).is_file():
+    if VERSION_PATTERN.fullmatch(spec) and not Path(spec).is_file():
         return load_rubric(spec)
-    if spec.lower().endswith(".toml"):
+    if rubric_format(spec) == "toml":
         try:
             return parse_rubric_text(read_input(spec), format="toml")
         except ValidationError as e:

@@ -10,12 +10,12 @@ target.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from collections.abc import Callable
 from typing import Any, TextIO, TypeVar
 
 from ..batch import DEFAULT_MAX_LINE_BYTES, read_lines
+from ..checks import VERSION_PATTERN
 from ..errors import KolTrustError
 from ..model import Evidence, Subject
 from ..pack import pack
@@ -36,7 +36,7 @@ def _seed(text: str) -> int:
 
 
 def _version(text: str) -> str:
-    if not re.fullmatch(r"\d+\.\d+\.\d+", text):
+    if not VERSION_PATTERN.fullmatch(text):
         raise argparse.ArgumentTypeError(f"{text!r} is not a rubric version such as 1.0.0")
     return text
 

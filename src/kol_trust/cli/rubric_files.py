@@ -8,7 +8,7 @@ from typing import Any, TextIO
 from ..authoring.show import rubric_markdown, rubric_table
 from ..errors import ValidationError
 from ..registry import load_rubric
-from ..wire import parse_rubric_text, rubric_digest, to_json
+from ..wire import parse_rubric_text, rubric_digest, rubric_format, to_json
 from .common import InputError, input_name, read_input, resolve_rubric
 
 __all__ = ["add_parsers"]
@@ -16,9 +16,8 @@ __all__ = ["add_parsers"]
 
 def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     path: str = args.file
-    fmt = "toml" if path.lower().endswith(".toml") else "json"
     try:
-        rubric = parse_rubric_text(read_input(path), format=fmt)
+        rubric = parse_rubric_text(read_input(path), format=rubric_format(path))
     except ValidationError as e:
         # Every problem, each with its JSON path, one per line (exit code 2).
         raise InputError(f"{input_name(path)}: {e}") from None
