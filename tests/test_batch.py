@@ -17,6 +17,7 @@ import kol_trust as kt
 import kol_trust.batch as kb
 from conftest import VECTORS
 from kol_trust.cli import main
+from kol_trust.errors import EvidenceConflictError, RubricNotFoundError
 
 
 def _cases() -> list[dict[str, Any]]:
@@ -105,9 +106,9 @@ def test_assess_many_is_lazy() -> None:
 @pytest.mark.parametrize("workers", [1, 2])
 def test_assess_many_raises_case_errors(workers: int) -> None:
     docs = [CASES[0], _conflicting()]
-    with pytest.raises(kt.EvidenceConflictError):
+    with pytest.raises(EvidenceConflictError):
         list(kb.assess_many((kt.from_dict(d, kt.Case) for d in docs), workers=workers, chunk_size=1))
-    with pytest.raises(kt.RubricNotFoundError):
+    with pytest.raises(RubricNotFoundError):
         list(kb.assess_many([kt.from_dict(_unknown_rubric(), kt.Case)], workers=workers))
 
 

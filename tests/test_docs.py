@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import doctest
+import importlib
 import io
 import re
 import shlex
@@ -200,11 +201,13 @@ def test_schemas_page_lists_every_document() -> None:
 
 def test_errors_page_has_a_section_for_every_exception() -> None:
     text = (DOCS / "errors.md").read_text(encoding="utf-8")
+    from kol_trust import errors as namespace
+
     errors = [
         name
-        for name in kt.__all__
-        if isinstance(getattr(kt, name), type)
-        and issubclass(getattr(kt, name), kt.KolTrustError)
+        for name in namespace.__all__
+        if isinstance(getattr(namespace, name), type)
+        and issubclass(getattr(namespace, name), kt.KolTrustError)
         and name != "KolTrustError"
     ]
     assert "CertificationRefused" in errors
@@ -215,17 +218,18 @@ def test_errors_page_has_a_section_for_every_exception() -> None:
 
 def test_certification_pages_match_the_library() -> None:
     """The status and outcome tables list every value; the cross-language recipe is the library's."""
+    from kol_trust.certification import ReviewOutcome, RevocationReason, VerificationStatus
     from kol_trust.certification.signing import SIGNATURE_PATTERN
 
     verify = (DOCS / "howto-verify.md").read_text(encoding="utf-8")
-    for status in kt.VerificationStatus:
+    for status in VerificationStatus:
         assert f"| `{status.value}` |" in verify, status
     assert f"`^{SIGNATURE_PATTERN.pattern}$`" in verify
     assert f"/^{SIGNATURE_PATTERN.pattern}$/" in verify  # the JavaScript sketch
     certificates = (DOCS / "howto-certificates.md").read_text(encoding="utf-8")
-    for outcome in kt.ReviewOutcome:
+    for outcome in ReviewOutcome:
         assert f"| `{outcome.value}` |" in certificates, outcome
-    for reason in kt.RevocationReason:
+    for reason in RevocationReason:
         assert f"`{reason.value}`" in certificates, reason
 
 
@@ -256,11 +260,85 @@ def test_quickstart_json_case_is_the_python_case() -> None:
     assert [(x.evidence_id, x.reason.value) for x in assessment.excluded] == [("e-n01", "too-old")]
 
 
+#: The public namespaces, in the order of the API reference: each has a section.
+NAMESPACES = (
+    "kol_trust",
+    "kol_trust.rubric",
+    "kol_trust.errors",
+    "kol_trust.authoring",
+    "kol_trust.certification",
+    "kol_trust.improvement",
+    "kol_trust.report",
+    "kol_trust.batch",
+    "kol_trust.testing",
+)
+
+
+def _namespace(name: str) -> ModuleType:
+    return importlib.import_module(name)
+
+
+def _documented_by_namespace(text: str) -> dict[str, list[str]]:
+    """The names each section of the API page documents, by the module it is in."""
+    module_directive = re.compile(r"^\.\. (?:automodule|py:module|currentmodule|py:currentmodule):: ([\w.]+)\s*$")
+    entry = re.compile(r"^\.\. (?:auto\w+|py:\w+):: ([\w.]+)\s*$")
+    out: dict[str, list[str]] = {}
+    current: str | None = None
+    for line in text.splitlines():
+        if m := module_directive.match(line):
+            current = m[1]
+            out.setdefault(current, [])
+        elif m := entry.match(line):
+            assert current is not None, f"{line!r} comes before any module directive"
+            out[current].append(m[1])
+    return out
+
+
 def test_api_page_documents_every_public_name() -> None:
+    """The API page has one section per namespace, in order, and documents exactly its ``__all__``."""
     text = (DOCS / "api.md").read_text(encoding="utf-8")
-    documented = set(re.findall(r"^\.\. (?:auto\w+|py:\w+):: (\w+)\s*$", text, re.MULTILINE))
-    assert sorted(set(kt.__all__) - documented) == []
-    assert sorted(documented - {"kol_trust", *kt.__all__}) == []
+    documented = _documented_by_namespace(text)
+    assert list(documented) == list(NAMESPACES)
+    for name in NAMESPACES:
+        names = documented[name]
+        assert len(names) == len(set(names)), f"{name}: a name documented twice"
+        assert sorted(names) == sorted(_namespace(name).__all__), name
+
+
+@pytest.mark.parametrize("name", NAMESPACES)
+def test_namespaces_have_a_sorted_all(name: str) -> None:
+    """Each namespace's ``__all__`` is sorted (as ruff's RUF022 sorts) and names only what it has."""
+    module = _namespace(name)
+
+    def key(n: str) -> tuple[int, str]:  # SCREAMING_CASE, then CamelCase, then the rest
+        return (0 if n.isupper() else 1 if n[:1].isupper() else 2, n)
+
+    assert list(module.__all__) == sorted(module.__all__, key=key)
+    assert len(module.__all__) == len(set(module.__all__))
+    for public in module.__all__:
+        assert hasattr(module, public), f"{name}.{public}"
+
+
+def test_no_name_is_two_objects() -> None:
+    """A public name exported by two namespaces is the same object in both."""
+    seen: dict[str, tuple[str, object]] = {}
+    for name in NAMESPACES:
+        module = _namespace(name)
+        for public in module.__all__:
+            obj = getattr(module, public)
+            if public in seen:
+                first, other = seen[public]
+                assert obj is other, f"{first}.{public} and {name}.{public} are different objects"
+            else:
+                seen[public] = (name, obj)
+    assert seen["Rubric"] == ("kol_trust", kt.Rubric)  # one exported twice, on purpose
+
+
+def test_core_namespace_is_the_core() -> None:
+    """The top-level namespace keeps the core; the tools are in their namespaces only."""
+    assert "certify" not in kt.__all__ and "ScoreChange" not in kt.__all__
+    assert not hasattr(kt, "compile_rubric") and not hasattr(kt, "round1")
+    assert {"assess", "assess_case", "load_rubric", "to_json", "ValidationError", "Rubric"} <= set(kt.__all__)
 
 
 def test_standard_page_shows_the_builtin_pillars() -> None:

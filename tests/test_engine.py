@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 import kol_trust as kt
 from conftest import SPEC
 from kol_trust.engine import compile_rubric, round1
+from kol_trust.errors import EvidenceConflictError
+from kol_trust.rubric import Criterion, Pillar, Source, Tier
 
 AS_OF = dt.date(2026, 6, 30)
 TINY = kt.from_json((SPEC / "rubrics" / "tiny-0.1.0.json").read_bytes(), kt.Rubric)
@@ -213,7 +215,7 @@ def test_the_same_record_object_twice_is_a_duplicate() -> None:
 
 
 def test_conflicting_duplicates_are_rejected() -> None:
-    with pytest.raises(kt.EvidenceConflictError, match=r"'r1'.*value") as info:
+    with pytest.raises(EvidenceConflictError, match=r"'r1'.*value") as info:
         run(record("r1", "C1", value=1.0), record("r1", "C1", value=0.5))
 
     assert info.value.evidence_id == "r1"
@@ -260,7 +262,7 @@ def test_raw_score_never_passes_100_by_a_rounding_error() -> None:
     # Shares 0.1/5.1 and 5/5.1 × (2/2.3, 0.3/2.3) do not sum to exactly 1 in floats.
     text = kt.Text(vi="x", en="x")
     criteria = [
-        kt.Criterion(id=cid, pillar=pid, title=text, weight=w, measure="incidents")
+        Criterion(id=cid, pillar=pid, title=text, weight=w, measure="incidents")
         for cid, pid, w in (("A", "p0", 1.0), ("B", "p1", 2.0), ("C", "p1", 0.3))
     ]
     rubric = kt.Rubric(
@@ -269,13 +271,13 @@ def test_raw_score_never_passes_100_by_a_rounding_error() -> None:
         algorithm=1,
         title=text,
         effective_from=dt.date(2026, 1, 1),
-        sources=[kt.Source(id="s", title=text, reliability=1.0)],
-        pillars=[kt.Pillar(id="p0", title=text, weight=0.1), kt.Pillar(id="p1", title=text, weight=5.0)],
+        sources=[Source(id="s", title=text, reliability=1.0)],
+        pillars=[Pillar(id="p0", title=text, weight=0.1), Pillar(id="p1", title=text, weight=5.0)],
         criteria=criteria,
         gates=[],
-        tiers=[kt.Tier(id="t", title=text, min_score=0)],
+        tiers=[Tier(id="t", title=text, min_score=0)],
     )
-    g = kt.compile_rubric(rubric).nominal_shares().g
+    g = compile_rubric(rubric).nominal_shares().g
     assert 100 * math.fsum(g) > 100  # the float sum does pass 100 …
 
     a = kt.assess(KOL, [], rubric=rubric, as_of=AS_OF)

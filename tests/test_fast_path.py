@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 import kol_trust as kt
 from kol_trust import wire
 from kol_trust.batch import run_jsonl
+from kol_trust.rubric import Criterion, Gate
 from kol_trust.synth import synthetic_cases
 from kol_trust.wire import convert
 from kol_trust.wire.convert import from_dict_detailed
@@ -78,7 +79,7 @@ def test_fast_path_exists_for_the_input_documents() -> None:
         assert fast_structurer(cls) is not None, cls
 
 
-@pytest.mark.parametrize("cls", [kt.Text, kt.Rubric, kt.Assessment, kt.Criterion, kt.Gate])
+@pytest.mark.parametrize("cls", [kt.Text, kt.Rubric, kt.Assessment, Criterion, Gate])
 def test_no_fast_path_where_the_constructor_does_not_check(cls: Any) -> None:
     """Text does not check itself when built; the rubric and assessment are
     read rarely: they always take the detailed path."""

@@ -23,7 +23,45 @@ from hypothesis import strategies as st
 import kol_trust as kt
 from conftest import SPEC, VECTORS
 from kol_trust import assessment as _assessment
+from kol_trust import authoring, certification, improvement
 from kol_trust import rubric as _rubric
+from kol_trust.authoring import (
+    Change,
+    CriterionChange,
+    DeltaBin,
+    DeltaStats,
+    Failure,
+    Finding,
+    GateChange,
+    GateCount,
+    ImpactReport,
+    Mover,
+    RubricDiff,
+)
+from kol_trust.certification import (
+    Certificate,
+    Review,
+    Revocation,
+    RevocationList,
+    SignedCertificate,
+    SignedRevocationList,
+    Verification,
+)
+from kol_trust.improvement import ImprovementPlan, Opportunity, ScoreChange, Shortfall, WhatIf
+from kol_trust.rubric import (
+    AppliesTo,
+    Criterion,
+    CriterionBelow,
+    Gate,
+    IncidentCondition,
+    Missing,
+    Penalties,
+    Pillar,
+    PillarBelow,
+    Policy,
+    Source,
+    Tier,
+)
 
 # -- the classes and the valid documents ----------------------------------------------
 
@@ -35,18 +73,18 @@ DOCUMENT_CLASSES: list[Any] = [
     kt.Rubric,
     kt.Assessment,
     kt.Text,
-    kt.Policy,
-    kt.Penalties,
-    kt.Source,
-    kt.Pillar,
-    kt.Criterion,
-    kt.AppliesTo,
-    kt.Gate,
-    kt.Tier,
-    kt.IncidentCondition,
-    kt.CriterionBelow,
-    kt.PillarBelow,
-    kt.Missing,
+    Policy,
+    Penalties,
+    Source,
+    Pillar,
+    Criterion,
+    AppliesTo,
+    Gate,
+    Tier,
+    IncidentCondition,
+    CriterionBelow,
+    PillarBelow,
+    Missing,
     _rubric.Condition,  # the tagged union of a gate's "when"
     kt.RubricRef,
     kt.PillarResult,
@@ -55,24 +93,31 @@ DOCUMENT_CLASSES: list[Any] = [
     kt.Reason,
     kt.Exclusion,
     # Authoring reports are written rather than read, but reading one must be safe too.
-    kt.RubricDiff,
-    kt.Change,
-    kt.ImpactReport,
-    kt.Finding,
+    RubricDiff,
+    Change,
+    ImpactReport,
+    DeltaStats,
+    DeltaBin,
+    GateCount,
+    Mover,
+    CriterionChange,
+    GateChange,
+    Failure,
+    Finding,
     # Certification documents travel between issuers, holders and verifiers.
-    kt.Certificate,
-    kt.SignedCertificate,
-    kt.Revocation,
-    kt.RevocationList,
-    kt.SignedRevocationList,
+    Certificate,
+    SignedCertificate,
+    Revocation,
+    RevocationList,
+    SignedRevocationList,
     # Results of verification, review and improvement are written, not read; reading must be safe.
-    kt.Verification,
-    kt.Review,
-    kt.ImprovementPlan,
-    kt.Shortfall,
-    kt.Opportunity,
-    kt.WhatIf,
-    kt.ScoreChange,
+    Verification,
+    Review,
+    ImprovementPlan,
+    Shortfall,
+    Opportunity,
+    WhatIf,
+    ScoreChange,
 ]
 _NAMES = {cls: getattr(cls, "__name__", "Condition") for cls in DOCUMENT_CLASSES}
 
@@ -112,7 +157,7 @@ SEEDS: list[tuple[Any, Any]] = (
     + [(kt.Rubric, r) for r in RUBRICS]
     + [(kt.Subject, CASES[2]["subject"]), (kt.Evidence, CASES[2]["evidence"][19])]
     + [(kt.Assessment, ASSESSMENT)]
-    + [(kt.Criterion, RUBRICS[-1]["criteria"][0]), (kt.Gate, RUBRICS[-1]["gates"][0])]
+    + [(Criterion, RUBRICS[-1]["criteria"][0]), (Gate, RUBRICS[-1]["gates"][0])]
 )
 
 
@@ -395,11 +440,12 @@ def test_seeds_are_valid() -> None:
 
 
 def test_fuzz_targets_cover_every_document_class() -> None:
-    """The fuzz targets are the library's own document classes."""
+    """The fuzz targets are the library's own document classes, those of every namespace that has some."""
     exported = {
         v
-        for v in vars(kt).values()
-        if isinstance(v, type) and attrs.has(v) and v.__module__.startswith("kol_trust") and v is not kt.Problem
+        for namespace in (kt, _rubric, authoring, certification, improvement)
+        for v in (getattr(namespace, name) for name in namespace.__all__)
+        if isinstance(v, type) and attrs.has(v) and v is not kt.Problem
     }
     assert exported <= set(DOCUMENT_CLASSES), exported - set(DOCUMENT_CLASSES)
     assert set(DOCUMENT_CLASSES) >= {

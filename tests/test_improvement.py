@@ -41,6 +41,8 @@ from hypothesis import strategies as st
 
 import kol_trust as kt
 from conftest import VECTORS
+from kol_trust.engine import round1
+from kol_trust.errors import EvidenceConflictError, RubricNotFoundError
 from kol_trust.improvement import (
     ImprovementPlan,
     Opportunity,
@@ -303,7 +305,7 @@ def test_mid_tier_case() -> None:
         "transparency",
         55.0,
         a.pillar("transparency").score,
-        kt.round1(55.0 - (a.pillar("transparency").score or 0.0)),
+        round1(55.0 - (a.pillar("transparency").score or 0.0)),
     )
     assert (coverage.kind, coverage.ref, coverage.required, coverage.actual) == (
         ShortfallKind.COVERAGE,
@@ -311,7 +313,7 @@ def test_mid_tier_case() -> None:
         60.0,
         a.coverage,
     )
-    assert coverage.gap == kt.round1(60.0 - a.coverage)
+    assert coverage.gap == round1(60.0 - a.coverage)
 
 
 def test_a_cap_below_the_target_is_a_shortfall() -> None:
@@ -380,7 +382,7 @@ def test_digest_mismatch_names_both_digests() -> None:
         improvement_plan(a, builtin)
     assert a.rubric.digest in str(info.value) and kt.rubric_digest(builtin) in str(info.value)
     # No built-in rubric of that id: it must be given.
-    with pytest.raises(kt.RubricNotFoundError):
+    with pytest.raises(RubricNotFoundError):
         improvement_plan(a)
     # A built-in id and version, but another digest.
     good = kt.assess_case(vector("02")[0])
@@ -429,7 +431,7 @@ def test_what_if_remove_by_id_and_by_record() -> None:
     assert by_id.removed == tuple(sorted(ids))
     assert "G-FALSE-AD" in by_id.gates_cleared and by_id.gates_triggered == ()
     assert by_id.tier_changed and by_id.after.tier != "not-rated"
-    assert by_id.score_change == kt.round1(by_id.after.score - a.score) > 0
+    assert by_id.score_change == round1(by_id.after.score - a.score) > 0
     r01 = next(c for c in by_id.criteria if c.id == "R01")
     assert r01 == ScoreChange("R01", a.criterion("R01").score, 100.0, True, False)
     assert [c.id for c in by_id.criteria] == ["R01"]
@@ -478,7 +480,7 @@ def test_what_if_unknown_id_is_named() -> None:
 def test_what_if_conflicting_record_is_an_error() -> None:
     case, _ = vector("02")
     clash = attrs.evolve(case.evidence[0], summary="different content")
-    with pytest.raises(kt.EvidenceConflictError) as info:
+    with pytest.raises(EvidenceConflictError) as info:
         what_if(case, add=[clash])
     assert info.value.evidence_id == clash.id
     # An exact copy is a duplicate, not a conflict.
@@ -507,8 +509,8 @@ def test_plan_documents_read_back_with_their_enums() -> None:
         (importlib.resources.files("kol_trust") / "examples" / "02-false-ad-finance-kol.json").read_text("utf-8"),
         kt.Case,
     )
-    plan = kt.improvement_plan(kt.assess_case(case), case=case)
-    again = kt.from_dict(kt.to_dict(plan), kt.ImprovementPlan)
+    plan = improvement_plan(kt.assess_case(case), case=case)
+    again = kt.from_dict(kt.to_dict(plan), ImprovementPlan)
     assert again == plan
-    assert plan.shortfalls and all(type(s.kind) is kt.ShortfallKind for s in again.shortfalls)
+    assert plan.shortfalls and all(type(s.kind) is ShortfallKind for s in again.shortfalls)
     assert plan.opportunities and all(type(o.measure) is kt.Measure for o in again.opportunities)

@@ -22,6 +22,8 @@ from hypothesis import strategies as st
 
 import kol_trust as kt
 from kol_trust import testing as kts
+from kol_trust.engine import round1
+from kol_trust.rubric import Criterion
 
 BUILTIN = kt.load_rubric("1.0.0")
 
@@ -55,13 +57,13 @@ def fresh_id(records: Iterable[kt.Evidence], base: str) -> str:
     return f"{base}{i}"
 
 
-def sources_for(rubric: kt.Rubric, criterion: kt.Criterion) -> tuple[str, ...]:
+def sources_for(rubric: kt.Rubric, criterion: Criterion) -> tuple[str, ...]:
     if criterion.accepted_sources is not None:
         return criterion.accepted_sources
     return tuple(s.id for s in rubric.sources)
 
 
-def max_age(rubric: kt.Rubric, criterion: kt.Criterion) -> int:
+def max_age(rubric: kt.Rubric, criterion: Criterion) -> int:
     return criterion.max_age_days if criterion.max_age_days is not None else rubric.policy.max_age_days
 
 
@@ -69,7 +71,7 @@ def draw_used_record(
     data: st.DataObject,
     rubric: kt.Rubric,
     case: kt.Case,
-    criterion: kt.Criterion,
+    criterion: Criterion,
     record_id: str,
 ) -> kt.Evidence:
     """A record that the engine must use for *criterion* (which applies to the subject)."""
@@ -88,7 +90,7 @@ def draw_used_record(
     )
 
 
-def applicable_criteria(rubric: kt.Rubric, a: kt.Assessment, measure: kt.Measure) -> list[kt.Criterion]:
+def applicable_criteria(rubric: kt.Rubric, a: kt.Assessment, measure: kt.Measure) -> list[Criterion]:
     """Criteria of *measure* that apply to the subject and accept some source."""
     applies = {cr.id for cr in a.criteria if cr.applicable}
     return [c for c in rubric.criteria if c.measure is measure and c.id in applies and sources_for(rubric, c)]
@@ -107,7 +109,7 @@ def test_every_reported_score_is_in_range(rc: tuple[kt.Rubric, kt.Case]) -> None
     # The float sum of STANDARD §4.2 could pass 100 by a rounding error when
     # every criterion scores 1; the engine keeps raw_score in range.
     assert 0 <= a.raw_score <= 100
-    assert a.score == kt.round1(a.raw_score)
+    assert a.score == round1(a.raw_score)
     applicable_pillars = {cr.pillar for cr in a.criteria if cr.applicable}
     for p in a.pillars:
         if p.id in applicable_pillars:

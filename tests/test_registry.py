@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 import kol_trust as kt
+from kol_trust.errors import RubricNotFoundError
 
 
 def test_available_rubrics_lists_the_builtin() -> None:
@@ -26,14 +27,14 @@ def test_load_in_force_on_a_date() -> None:
 
 
 def test_nothing_in_force_before_the_first_version() -> None:
-    with pytest.raises(kt.RubricNotFoundError, match="2025-12-31"):
+    with pytest.raises(RubricNotFoundError, match="2025-12-31"):
         kt.load_rubric(as_of=dt.date(2025, 12, 31))
 
 
 def test_unknown_version() -> None:
-    with pytest.raises(kt.RubricNotFoundError, match=r"'1\.2\.3'.*1\.0\.0"):
+    with pytest.raises(RubricNotFoundError, match=r"'1\.2\.3'.*1\.0\.0"):
         kt.load_rubric("1.2.3")
-    assert issubclass(kt.RubricNotFoundError, kt.KolTrustError)
+    assert issubclass(RubricNotFoundError, kt.KolTrustError)
 
 
 def test_rubric_for_prefers_the_given_rubric_then_the_named_version() -> None:
@@ -52,6 +53,6 @@ def test_rubric_for_prefers_the_given_rubric_then_the_named_version() -> None:
 
     assert kt.rubric_for(kt.Case(subject=subject, as_of=dt.date(2026, 6, 1), rubric="1.0.0"), other) is other
     assert kt.rubric_for(kt.Case(subject=subject, as_of=dt.date(2026, 6, 1), rubric="1.0.0")) is builtin
-    with pytest.raises(kt.RubricNotFoundError):
+    with pytest.raises(RubricNotFoundError):
         kt.assess_case(kt.Case(subject=subject, as_of=dt.date(2026, 6, 1), rubric="1.0.1"))
     assert kt.assess_case(kt.Case(subject=subject, as_of=dt.date(2026, 6, 1))).rubric.version == "1.0.0"

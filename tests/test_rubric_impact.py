@@ -15,6 +15,7 @@ import kol_trust as kt
 from conftest import VECTORS
 from kol_trust.authoring.impact import ImpactReport, _bin, impact
 from kol_trust.cli import main
+from kol_trust.engine import compile_rubric, round1
 
 OLD = kt.load_rubric("1.0.0")
 OLD_DOC: dict[str, Any] = kt.to_dict(OLD)
@@ -76,7 +77,7 @@ def test_there_are_enough_cases() -> None:
 
 def test_counts(report: ImpactReport) -> None:
     assert (report.cases, report.assessed, report.failures) == (len(CASES), len(CASES), ())
-    assert report.old == kt.compile_rubric(OLD).ref and report.new == kt.compile_rubric(NEW).ref
+    assert report.old == compile_rubric(OLD).ref and report.new == compile_rubric(NEW).ref
 
 
 def test_matrix(report: ImpactReport, pairs: list[tuple[kt.Assessment, kt.Assessment]]) -> None:
@@ -93,7 +94,7 @@ def test_matrix(report: ImpactReport, pairs: list[tuple[kt.Assessment, kt.Assess
 
 
 def test_deltas(report: ImpactReport, pairs: list[tuple[kt.Assessment, kt.Assessment]]) -> None:
-    deltas = [kt.round1(b.score - a.score) for a, b in pairs]
+    deltas = [round1(b.score - a.score) for a, b in pairs]
     d = report.deltas
     assert d.count == len(deltas)
     assert (d.min, d.max) == (min(deltas), max(deltas))
@@ -126,7 +127,7 @@ def test_gates(report: ImpactReport, pairs: list[tuple[kt.Assessment, kt.Assessm
 def test_movers(report: ImpactReport, pairs: list[tuple[kt.Assessment, kt.Assessment]]) -> None:
     ranked = sorted(
         range(len(pairs)),
-        key=lambda i: (-abs(kt.round1(pairs[i][1].score - pairs[i][0].score)), pairs[i][0].subject_id, i),
+        key=lambda i: (-abs(round1(pairs[i][1].score - pairs[i][0].score)), pairs[i][0].subject_id, i),
     )[:10]
     assert [m.index for m in report.movers] == ranked
     for m in report.movers:
@@ -138,7 +139,7 @@ def test_movers(report: ImpactReport, pairs: list[tuple[kt.Assessment, kt.Assess
             a.tier,
             b.tier,
         )
-        assert m.delta == kt.round1(b.score - a.score)
+        assert m.delta == round1(b.score - a.score)
         assert set(m.gates_added) == {g.id for g in b.gates} - {g.id for g in a.gates}
         assert set(m.gates_removed) == {g.id for g in a.gates} - {g.id for g in b.gates}
         changes = [round(abs((c.new_loss or 0) - (c.old_loss or 0)), 9) for c in m.criteria]

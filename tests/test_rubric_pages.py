@@ -17,6 +17,7 @@ import pytest
 
 import kol_trust as kt
 from kol_trust.authoring.show import rubric_markdown
+from kol_trust.rubric import Gate, Pillar, Tier
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 EXTENSION = DOCS / "_ext" / "rubric_pages.py"
@@ -58,7 +59,7 @@ def test_pages_show_both_languages_weights_shares_gates_and_tiers(pages: dict[st
         assert kt.rubric_digest(rubric) in page
         for cr in rubric.criteria:
             assert cr.title.vi in page and cr.title.en in page, cr.id
-        items: list[kt.Pillar | kt.Gate | kt.Tier] = [*rubric.pillars, *rubric.gates, *rubric.tiers]
+        items: list[Pillar | Gate | Tier] = [*rubric.pillars, *rubric.gates, *rubric.tiers]
         for item in items:
             assert f"| `{item.id}` | {item.title.vi} | {item.title.en} |" in page, item.id
         for heading in ("Pillars", "Criteria", "Evidence rules", "Gates", "Tiers", "Sources", "Policy"):

@@ -11,7 +11,7 @@ import pytest
 
 import kol_trust as kt
 from conftest import SPEC, TESTS
-from kol_trust.errors import RubricConflictError
+from kol_trust.errors import RubricConflictError, RubricNotFoundError
 from kol_trust.registry import RubricRegistry
 
 TINY_JSON = SPEC / "rubrics" / "tiny-0.1.0.json"
@@ -144,15 +144,15 @@ def test_failed_lookups_raise_rubric_not_found(tiny: kt.Rubric) -> None:
     registry = RubricRegistry()
     registry.add(tiny)
 
-    with pytest.raises(kt.RubricNotFoundError, match=r"2025-12-31.*2026-01-01"):
+    with pytest.raises(RubricNotFoundError, match=r"2025-12-31.*2026-01-01"):
         registry.in_force("tiny", dt.date(2025, 12, 31))
-    with pytest.raises(kt.RubricNotFoundError, match="'nope'"):
+    with pytest.raises(RubricNotFoundError, match="'nope'"):
         registry.in_force("nope", dt.date(2026, 6, 1))
-    with pytest.raises(kt.RubricNotFoundError, match=r"'9\.9\.9'.*0\.1\.0"):
+    with pytest.raises(RubricNotFoundError, match=r"'9\.9\.9'.*0\.1\.0"):
         registry.get("tiny", "9.9.9")
-    with pytest.raises(kt.RubricNotFoundError, match="'nope'"):
+    with pytest.raises(RubricNotFoundError, match="'nope'"):
         registry.get("nope", "0.1.0")
-    assert issubclass(kt.RubricNotFoundError, LookupError)
+    assert issubclass(RubricNotFoundError, LookupError)
 
 
 def test_add_file_json(tiny: kt.Rubric) -> None:
@@ -200,7 +200,7 @@ def test_registries_are_independent_of_each_other_and_of_the_builtins(tiny: kt.R
     assert two.in_force("kol-trust", dt.date(2026, 6, 1)) is builtin
     # The module-level functions see the built-in rubrics only.
     assert kt.load_rubric(as_of=dt.date(2026, 6, 1)) is builtin
-    with pytest.raises(kt.RubricNotFoundError):
+    with pytest.raises(RubricNotFoundError):
         kt.load_rubric("1.1.0")
     assert kt.available_rubrics() == (builtin,)
     assert "RubricRegistry" in repr(one) and "2 rubrics" in repr(one)

@@ -22,6 +22,8 @@ from kol_trust.authoring.show import (
 )
 from kol_trust.cli import main
 from kol_trust.cli.common import resolve_rubric
+from kol_trust.errors import RubricNotFoundError
+from kol_trust.rubric import IncidentCondition, Missing
 
 TINY_JSON = SPEC / "rubrics" / "tiny-0.1.0.json"
 EDGE_JSON = SPEC / "rubrics" / "edge-0.1.0.json"
@@ -191,9 +193,9 @@ def test_rubric_without_gates_and_condition_words(tiny: kt.Rubric) -> None:
     bare = attrs.evolve(tiny, gates=())
     assert "This rubric has no gates." in rubric_markdown(bare)
     assert "\nGates\n  none\n" in rubric_table(bare)
-    critical = kt.IncidentCondition(min_severity=kt.Severity.CRITICAL, within_days=1, criteria=("C2",))
+    critical = IncidentCondition(min_severity=kt.Severity.CRITICAL, within_days=1, criteria=("C2",))
     assert condition_text(critical) == "an active incident, critical, in C2 in the last 1 day"
-    assert condition_text(kt.Missing(criterion="C1"), code=True) == "criterion `C1` is not assessed"
+    assert condition_text(Missing(criterion="C1"), code=True) == "criterion `C1` is not assessed"
 
 
 def test_renderers_are_pure(builtin: kt.Rubric) -> None:
@@ -268,7 +270,7 @@ def test_validate_a_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: P
 def test_show_defaults_to_the_builtin_in_force_today(capsys: pytest.CaptureFixture[str]) -> None:
     try:
         today = kt.load_rubric()
-    except kt.RubricNotFoundError:
+    except RubricNotFoundError:
         code, out, err = run(capsys, "rubric", "show")
         assert (code, out) == (2, "") and "in force" in err
         return

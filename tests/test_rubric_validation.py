@@ -25,6 +25,7 @@ import pytest
 
 import kol_trust as kt
 from conftest import SPEC
+from kol_trust.rubric import Criterion, Pillar, Policy, Source, Tier
 
 RUBRICS = SPEC / "rubrics"
 _TINY: dict[str, Any] = json.loads((RUBRICS / "tiny-0.1.0.json").read_text(encoding="utf-8"))
@@ -588,10 +589,10 @@ VALID = kt.from_dict(_TINY, kt.Rubric)
         ({"version": "1.0"}, "$.version"),
         ({"tiers": tuple(reversed(VALID.tiers))}, "$.tiers[1].min_score"),
         ({"pillars": (*VALID.pillars, VALID.pillars[0])}, "$.pillars[2].id"),
-        ({"pillars": [*VALID.pillars, kt.Pillar(id="p3", title=kt.Text(vi="x", en="x"), weight=1)]}, "$.pillars[2]"),
-        ({"policy": kt.Policy(max_age_days=0)}, "$.policy.max_age_days"),
-        ({"policy": kt.Policy(disputed_weight=math.nan)}, "$.policy.disputed_weight"),
-        ({"sources": (kt.Source(id="a", title=kt.Text(vi="A", en="A"), reliability=0),)}, "$.sources[0].reliability"),
+        ({"pillars": [*VALID.pillars, Pillar(id="p3", title=kt.Text(vi="x", en="x"), weight=1)]}, "$.pillars[2]"),
+        ({"policy": Policy(max_age_days=0)}, "$.policy.max_age_days"),
+        ({"policy": Policy(disputed_weight=math.nan)}, "$.policy.disputed_weight"),
+        ({"sources": (Source(id="a", title=kt.Text(vi="A", en="A"), reliability=0),)}, "$.sources[0].reliability"),
         ({"criteria": (attrs.evolve(VALID.criteria[0], weight=-1), *VALID.criteria[1:])}, "$.criteria[0].weight"),
         ({"criteria": (attrs.evolve(VALID.criteria[0], prior=None), *VALID.criteria[1:])}, "$.criteria[0].prior"),
         ({"gates": (attrs.evolve(VALID.gates[0], cap=None),)}, "$.gates[0]"),
@@ -615,15 +616,15 @@ def test_direct_construction_from_scratch() -> None:
         "algorithm": 1,
         "title": text,
         "effective_from": VALID.effective_from,
-        "sources": [kt.Source(id="s", title=text, reliability=1)],
-        "pillars": [kt.Pillar(id="p", title=text, weight=1)],
-        "criteria": [kt.Criterion(id="c", pillar="p", title=text, weight=1, measure=kt.Measure.ATTESTATION, prior=0.5)],
+        "sources": [Source(id="s", title=text, reliability=1)],
+        "pillars": [Pillar(id="p", title=text, weight=1)],
+        "criteria": [Criterion(id="c", pillar="p", title=text, weight=1, measure=kt.Measure.ATTESTATION, prior=0.5)],
         "gates": [],
-        "tiers": [kt.Tier(id="t", title=text, min_score=0)],
+        "tiers": [Tier(id="t", title=text, min_score=0)],
     }
     assert isinstance(kt.Rubric(**parts), kt.Rubric)
 
     with pytest.raises(kt.RubricError) as info:
-        kt.Rubric(**{**parts, "tiers": [kt.Tier(id="t", title=text, min_score=0, certified=True)], "algorithm": 3})
+        kt.Rubric(**{**parts, "tiers": [Tier(id="t", title=text, min_score=0, certified=True)], "algorithm": 3})
 
     assert {p.path for p in info.value.problems} == {"$.tiers[0].certified", "$.algorithm"}

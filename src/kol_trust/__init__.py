@@ -9,6 +9,14 @@ responsibility from dated, sourced evidence, under a versioned rubric::
     case = kt.from_json(text, kt.Case)
     assessment = kt.assess_case(case)
     print(assessment.score, assessment.tier, kt.to_json(assessment))
+
+This namespace holds the core: the documents, the rubric, the assessment,
+:func:`assess` and :func:`assess_case`, the rubric registry, the wire format
+and the base exceptions.  The tools have their own namespaces:
+:mod:`kol_trust.rubric` (a rubric's parts), :mod:`kol_trust.errors` (every
+exception), :mod:`kol_trust.authoring`, :mod:`kol_trust.certification`,
+:mod:`kol_trust.improvement`, :mod:`kol_trust.report`, :mod:`kol_trust.batch`
+and :mod:`kol_trust.testing`.
 """
 
 from __future__ import annotations
@@ -24,86 +32,13 @@ from .assessment import (
     Reason,
     RubricRef,
 )
-from .authoring import (
-    Change,
-    Finding,
-    ImpactReport,
-    RubricDiff,
-    diff_rubrics,
-    impact,
-    lint_rubric,
-    load_rubric_file,
-)
-from .batch import assess_many
 from .cases import assess_case, rubric_for
-from .certification import (
-    Certificate,
-    Review,
-    ReviewOutcome,
-    Revocation,
-    RevocationList,
-    RevocationReason,
-    SignedCertificate,
-    SignedRevocationList,
-    Verification,
-    VerificationStatus,
-    certify,
-    generate_key,
-    key_id,
-    load_private_key,
-    load_public_key,
-    private_key_to_pem,
-    public_key_to_pem,
-    review,
-    sign_certificate,
-    sign_revocations,
-    verify_certificate,
-    verify_revocation_list,
-)
-from .engine import assess, compile_rubric, round1
-from .errors import (
-    CertificationError,
-    CertificationRefused,
-    EvidenceConflictError,
-    KeyFormatError,
-    KolTrustError,
-    Problem,
-    RubricConflictError,
-    RubricError,
-    RubricNotFoundError,
-    SignatureError,
-    SigningUnavailable,
-    ValidationError,
-)
-from .improvement import (
-    ImprovementPlan,
-    Opportunity,
-    ScoreChange,
-    Shortfall,
-    ShortfallKind,
-    WhatIf,
-    improvement_plan,
-    what_if,
-)
+from .engine import assess
+from .errors import KolTrustError, Problem, RubricError, ValidationError
 from .model import Case, Channel, Evidence, Measure, Severity, Status, Subject, SubjectKind, Text
 from .registry import RubricRegistry, available_rubrics, load_rubric
-from .report import render_badge, render_report
-from .rubric import (
-    ALGORITHM,
-    AppliesTo,
-    Criterion,
-    CriterionBelow,
-    Gate,
-    IncidentCondition,
-    Missing,
-    Penalties,
-    Pillar,
-    PillarBelow,
-    Policy,
-    Rubric,
-    Source,
-    Tier,
-)
+from .rubric import ALGORITHM, Rubric
+from .version import __version__ as __version__
 from .wire import (
     canonical_bytes,
     from_dict,
@@ -114,107 +49,42 @@ from .wire import (
     to_json,
 )
 
-__version__ = "0.1.0"
-
 __all__ = [
     "ALGORITHM",
-    "AppliesTo",
     "Assessment",
     "Case",
     "Cause",
-    "Certificate",
-    "CertificationError",
-    "CertificationRefused",
-    "Change",
     "Channel",
-    "Criterion",
-    "CriterionBelow",
     "CriterionResult",
     "Evidence",
-    "EvidenceConflictError",
     "Exclusion",
     "ExclusionReason",
-    "Finding",
-    "Gate",
     "GateResult",
-    "ImpactReport",
-    "ImprovementPlan",
-    "IncidentCondition",
-    "KeyFormatError",
     "KolTrustError",
     "Measure",
-    "Missing",
-    "Opportunity",
-    "Penalties",
-    "Pillar",
-    "PillarBelow",
     "PillarResult",
-    "Policy",
     "Problem",
     "Reason",
-    "Review",
-    "ReviewOutcome",
-    "Revocation",
-    "RevocationList",
-    "RevocationReason",
     "Rubric",
-    "RubricConflictError",
-    "RubricDiff",
     "RubricError",
-    "RubricNotFoundError",
     "RubricRef",
     "RubricRegistry",
-    "ScoreChange",
     "Severity",
-    "Shortfall",
-    "ShortfallKind",
-    "SignatureError",
-    "SignedCertificate",
-    "SignedRevocationList",
-    "SigningUnavailable",
-    "Source",
     "Status",
     "Subject",
     "SubjectKind",
     "Text",
-    "Tier",
     "ValidationError",
-    "Verification",
-    "VerificationStatus",
-    "WhatIf",
     "assess",
     "assess_case",
-    "assess_many",
     "available_rubrics",
     "canonical_bytes",
-    "certify",
-    "compile_rubric",
-    "diff_rubrics",
     "from_dict",
     "from_json",
-    "generate_key",
-    "impact",
-    "improvement_plan",
-    "key_id",
-    "lint_rubric",
-    "load_private_key",
-    "load_public_key",
     "load_rubric",
-    "load_rubric_file",
-    "private_key_to_pem",
-    "public_key_to_pem",
-    "render_badge",
-    "render_report",
-    "review",
-    "round1",
     "rubric_digest",
     "rubric_for",
     "sha256_digest",
-    "sign_certificate",
-    "sign_revocations",
     "to_dict",
     "to_json",
-    "verify_certificate",
-    "verify_revocation_list",
-    "what_if",
 ]

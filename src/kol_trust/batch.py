@@ -5,7 +5,7 @@
 Lines, one case per line, reporting bad lines instead of stopping.
 
 Both read their input lazily in chunks.  With ``workers > 1`` chunks go to a
-:class:`concurrent.futures.ProcessPoolExecutor`, at most ``2 * workers`` of
+``concurrent.futures.ProcessPoolExecutor``, at most ``2 * workers`` of
 them in flight, and results come back in input order: the output is the same
 as with ``workers=1``.
 """

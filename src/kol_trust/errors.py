@@ -53,6 +53,7 @@ class ValidationError(KolTrustError, ValueError):
     """
 
     problems: tuple[Problem, ...]
+    """Every problem found, each with its JSON path."""
 
     def __init__(self, what: str, problems: Iterable[Problem]) -> None:
         self.what = what

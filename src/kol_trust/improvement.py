@@ -1,15 +1,15 @@
 """Improvement plans and what-if assessments: what it takes to reach the next tier.
 
-:func:`~kol_trust.improvement_plan` reads an :class:`~kol_trust.Assessment`
+:func:`~kol_trust.improvement.improvement_plan` reads an :class:`~kol_trust.Assessment`
 against its rubric and says what separates the subject from the next tier up
-(:class:`~kol_trust.Shortfall`) and which criteria could add points, ranked by
-the most the final score could gain (:class:`~kol_trust.Opportunity`).
-:func:`~kol_trust.what_if` re-assesses a case with records added or removed
+(:class:`~kol_trust.improvement.Shortfall`) and which criteria could add points, ranked by
+the most the final score could gain (:class:`~kol_trust.improvement.Opportunity`).
+:func:`~kol_trust.improvement.what_if` re-assesses a case with records added or removed
 and says what changed.
 
 Both are pure: no I/O (the built-in rubrics are package data), no clock.
 
-**Precision of** :attr:`~kol_trust.Opportunity.max_gain`.  The gain is the reported
+**Precision of** :attr:`~kol_trust.improvement.Opportunity.max_gain`.  The gain is the reported
 final score with the criterion at 100, everything else equal, minus the
 reported score now.
 
@@ -184,7 +184,7 @@ class ImprovementPlan:
 
 @attrs.frozen
 class ScoreChange:
-    """How one criterion's reported score or assessed flag changed in a :class:`~kol_trust.WhatIf`."""
+    """How one criterion's reported score or assessed flag changed in a :class:`~kol_trust.improvement.WhatIf`."""
 
     id: str
     before: float | None
@@ -653,7 +653,7 @@ def what_if(
     :class:`~kol_trust.ValidationError` names the ones that are not.  Removal
     comes first, so removing an id and adding a record with it replaces the
     record.  Adding a record whose id a remaining record has, with other
-    content, raises :class:`~kol_trust.EvidenceConflictError` (the engine's
+    content, raises :class:`~kol_trust.errors.EvidenceConflictError` (the engine's
     rule); an equal one is an exact duplicate.  The rubric is resolved as for
     the case (:func:`~kol_trust.rubric_for`).  Pure: no I/O.
     """

@@ -50,7 +50,7 @@ def _version_key(version: str) -> tuple[int, ...]:
 def load_rubric_file(path: str | Path) -> Rubric:
     """Load a rubric file: TOML when it ends in ``.toml``, JSON otherwise.
 
-    Raises :class:`~kol_trust.RubricError` for an invalid rubric and
+    Raises :class:`~kol_trust.errors.RubricError` for an invalid rubric and
     :class:`OSError` when the file cannot be read.
     """
     path = Path(path)
@@ -67,7 +67,7 @@ def load_rubric(version: str | None = None, *, as_of: dt.date | None = None) -> 
 
     With *version*, that version; otherwise the version in force on *as_of*
     (today when *as_of* is not given).  Raises
-    :class:`~kol_trust.RubricNotFoundError` when there is no such version or
+    :class:`~kol_trust.errors.RubricNotFoundError` when there is no such version or
     none is in force yet.
     """
     builtin = _builtin_registry()
@@ -77,7 +77,7 @@ def load_rubric(version: str | None = None, *, as_of: dt.date | None = None) -> 
 
 
 def builtin_rubric(rubric_id: str, version: str) -> Rubric:
-    """The built-in rubric with this id and version (:class:`~kol_trust.RubricNotFoundError` when none)."""
+    """The built-in rubric with this id and version (:class:`~kol_trust.errors.RubricNotFoundError` when none)."""
     return _builtin_registry().get(rubric_id, version)
 
 
@@ -94,7 +94,7 @@ class RubricRegistry:
     ``RubricRegistry(include_builtin=False)`` starts empty.  A registry holds
     one rubric per ``(id, version)``: adding a different rubric (another
     digest) under a name already taken raises
-    :class:`~kol_trust.RubricConflictError`, adding the same one again does
+    :class:`~kol_trust.errors.RubricConflictError`, adding the same one again does
     nothing.  Iteration gives the rubrics by id, then version (oldest first).
 
     A registry is a plain object, not shared state: two registries are
@@ -128,13 +128,13 @@ class RubricRegistry:
     def add_file(self, path: str | Path) -> Rubric:
         """Load a rubric file (JSON, or TOML when it ends in ``.toml``) and register it.
 
-        Raises :class:`~kol_trust.RubricError` when the rubric is invalid and
+        Raises :class:`~kol_trust.errors.RubricError` when the rubric is invalid and
         :class:`OSError` when the file cannot be read.
         """
         return self.add(load_rubric_file(path))
 
     def get(self, rubric_id: str, version: str) -> Rubric:
-        """The rubric with this id and version (:class:`~kol_trust.RubricNotFoundError` when none)."""
+        """The rubric with this id and version (:class:`~kol_trust.errors.RubricNotFoundError` when none)."""
         found = self._rubrics.get((rubric_id, version))
         if found is None:
             known = ", ".join(self.versions(rubric_id))
@@ -148,7 +148,7 @@ class RubricRegistry:
 
         That is the version with the greatest ``effective_from`` not after
         *on*; of two with the same date, the greater version.  Raises
-        :class:`~kol_trust.RubricNotFoundError` when the id is unknown or no
+        :class:`~kol_trust.errors.RubricNotFoundError` when the id is unknown or no
         version is in force yet.
         """
         candidates = [r for r in self._rubrics.values() if r.id == rubric_id]

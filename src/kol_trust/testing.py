@@ -21,11 +21,12 @@ Check a rubric in one line (the invariants are listed in
 Or write your own properties with the strategies::
 
     from hypothesis import given
+    from kol_trust.report import render_report
     from kol_trust.testing import cases
 
     @given(cases())  # cases for the built-in rubric 1.0.0
     def test_my_report_never_crashes(case: kt.Case) -> None:
-        render_report(kt.assess_case(case))
+        render_report(case, kt.assess_case(case), kt.rubric_for(case))
 
 Every strategy generates *valid* documents: constructing them never raises.
 The evidence strategies still produce records that the engine excludes

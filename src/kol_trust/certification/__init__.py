@@ -3,16 +3,15 @@
 The scoring core (``kol_trust.engine``) is pure; this package adds what an
 issuer needs around it:
 
-* :func:`~kol_trust.certification.certify` turns a certified assessment into a
-  :class:`~kol_trust.certification.Certificate` (and refuses, with reasons, otherwise);
-* :func:`~kol_trust.certification.generate_key` and the PEM functions manage Ed25519 keys;
-  :func:`~kol_trust.certification.sign_certificate` signs a certificate;
-* :func:`~kol_trust.certification.verify_certificate` checks a signed certificate from
-  anyone and never raises on a bad one;
-* :class:`~kol_trust.certification.RevocationList` and :func:`~kol_trust.certification.sign_revocations`
-  withdraw certificates;
-* :func:`~kol_trust.certification.review` says whether a new assessment keeps, downgrades or
-  suspends a certificate.
+* :func:`certify` turns a certified assessment into a :class:`Certificate`
+  (and refuses, with reasons, otherwise);
+* :func:`generate_key` and the PEM functions manage Ed25519 keys;
+  :func:`sign_certificate` signs a certificate;
+* :func:`verify_certificate` checks a signed certificate from anyone and never
+  raises on a bad one;
+* :class:`RevocationList` and :func:`sign_revocations` withdraw certificates;
+* :func:`review` says whether a new assessment keeps, downgrades or suspends a
+  certificate.
 
 Signing and verifying need the ``cryptography`` package
 (``pip install 'kol-trust[sign]'``); it is imported only when used.

@@ -63,7 +63,7 @@ class Certificate(SelfChecking):
     """A statement that a subject earned a certified tier (the certificate document).
 
     Build one with :func:`~kol_trust.certification.certify`; read one with
-    ``kt.from_dict(doc, kt.Certificate)``, which checks every field and names
+    ``kt.from_dict(doc, Certificate)``, which checks every field and names
     the JSON path of each problem.  A certificate is only worth its
     signature: see :class:`~kol_trust.certification.SignedCertificate`.
 
