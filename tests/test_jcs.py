@@ -275,3 +275,63 @@ def test_fingerprints_take_the_one_pass_path(monkeypatch: pytest.MonkeyPatch) ->
 
     monkeypatch.setattr(canonical, "document", refuse)
     assert [kt.assess_case(c).fingerprint for c in cases] == expected
+
+
+# -- no cliffs: one odd number is written alone -------------------------------------------
+
+
+def _recording_reference(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Record what is given to rfc8785.dumps (still returning its bytes)."""
+    seen: list[Any] = []
+    real = rfc8785.dumps
+
+    def record(value: Any) -> bytes:
+        seen.append(value)
+        return real(value)
+
+    monkeypatch.setattr(rfc8785, "dumps", record)
+    return seen
+
+
+@pytest.mark.parametrize("value", [5e-05, 1e-05, 1e-07, 5e-324, 1.5e-300])
+def test_a_tiny_value_does_not_send_the_fingerprint_to_the_reference(
+    monkeypatch: pytest.MonkeyPatch, value: float
+) -> None:
+    """A single tiny value (valid evidence) reaches rfc8785.dumps alone, not the whole fingerprint document."""
+    case = next(iter(synthetic_cases(1, seed=4)))
+    first = attrs.evolve(case.evidence[0], value=value, severity=None)
+    case = attrs.evolve(case, evidence=(first, *case.evidence[1:]))
+    expected = _reference_fingerprint(case)
+    seen = _recording_reference(monkeypatch)
+    assert kt.assess_case(case).fingerprint == expected
+    assert seen == [value]
+
+
+@given(json_values)
+def test_odd_numbers_go_to_the_reference_alone(value: Any) -> None:
+    """Whatever the document, the reference gets either the whole of it (for
+    what only it can decide) or single floats, and the bytes are its own."""
+    seen: list[Any] = []
+    real = rfc8785.dumps
+
+    def record(v: Any) -> bytes:
+        seen.append(v)
+        return real(v)
+
+    rfc8785.dumps = record
+    try:
+        got = canonical.dumps(value)
+    except Exception as exc:
+        with pytest.raises(type(exc)):
+            real(value)
+        return
+    finally:
+        rfc8785.dumps = real
+    assert got == real(value)
+    assert all(type(x) is float for x in seen) or seen == [value]
+
+
+@pytest.mark.parametrize("marker", ["\x000\x00", "\x001\x00"])
+def test_a_string_equal_to_a_marker_is_still_written_by_the_reference(marker: str) -> None:
+    value = {"a": 5e-05, "b": marker, "c": [1e-07, marker]}
+    assert canonical.dumps(value) == reference(value)

@@ -29,9 +29,13 @@ deals with each before the encoder runs:
   ``\\u00xx``; DEL, U+2028 and U+2029 are written as they are); the tests check
   this for every code point.  A lone surrogate fails the UTF-8 encoding.
 
-Anything unsure or wrong (other floats, integers beyond 2^53 − 1, NaN and
-infinities, non-string keys, lone surrogates, types other than the plain JSON
-ones, subclasses other than string enums) sends the *whole* document to
+A finite float that ``repr`` writes otherwise than JCS (``5e-05``,
+``1e+16``, ``2.0**60``) is written by :func:`rfc8785.dumps` *alone*, and
+its text put in its place (see :func:`_dumps_marked`): one such number costs
+the document a second walk, not the pure-Python encoder.  Anything else
+unsure or wrong (integers beyond 2^53 − 1, NaN and infinities, non-string
+keys, keys at or above U+E000, lone surrogates, types other than the plain
+JSON ones, subclasses other than string enums) sends the *whole* document to
 :func:`rfc8785.dumps`, so the output, and the error raised for a value JCS
 cannot represent, are always those of the reference implementation.
 """
@@ -42,6 +46,7 @@ import datetime as dt
 import enum
 import hashlib
 import json
+import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -183,9 +188,60 @@ def dumps(value: Any) -> bytes:
     try:
         return _encode(_prepare(value)).encode("utf-8")
     except (_Unsure, UnicodeEncodeError, ValueError, TypeError, RecursionError):
+        pass
+    try:
+        # Only finite numbers that repr writes otherwise than JCS (1e-05,
+        # 1e+16, 2e+20…)?  The reference writes each of them alone.
+        return _dumps_marked(value)
+    except (_Unsure, UnicodeEncodeError, ValueError, TypeError, RecursionError):
         # ValueError/TypeError cannot come from a prepared document; they are
         # listed so that the reference has the last word on anything odd.
         return rfc8785.dumps(value)
+
+
+# -- numbers the encoder writes otherwise, one at a time -----------------------------------
+#
+# A single 5e-05 in a document must not send the whole document to the
+# pure-Python reference.  Each finite float that _float declines is replaced
+# by a marker string "\x00<n>\x00"; the encoder writes it as the token
+# "\u0000<n>\u0000" (quotes included), which is then replaced by
+# rfc8785.dumps of that number alone.  A token found other than exactly once
+# (a string of the document that happens to equal a marker) sends the whole
+# document to the reference, so the bytes are always the reference's.
+
+
+def _marked(value: Any, numbers: list[float]) -> Any:
+    """*value* as _prepare makes it, declined floats replaced by markers; raises Unsure for the rest."""
+    t = type(value)
+    if t is dict:
+        out = {}
+        for k, v in value.items():
+            if type(k) is not str or (not k.isascii() and max(k) >= _SAFE_KEY_LIMIT):
+                raise _Unsure
+            out[k] = _marked(v, numbers)
+        return out
+    if t is list or t is tuple:
+        return [_marked(v, numbers) for v in value]
+    if t is float:
+        try:
+            return _float(value)
+        except _Unsure:
+            if not math.isfinite(value):
+                raise
+        numbers.append(value)
+        return f"\x00{len(numbers) - 1}\x00"
+    return _prepare(value)
+
+
+def _dumps_marked(value: Any) -> bytes:
+    numbers: list[float] = []
+    text = _encode(_marked(value, numbers))
+    for n, x in enumerate(numbers):
+        token = f'"\\u0000{n}\\u0000"'
+        if text.count(token) != 1:
+            raise _Unsure
+        text = text.replace(token, rfc8785.dumps(x).decode("ascii"))
+    return text.encode("utf-8")
 
 
 def dumps_prepared(value: Any) -> bytes:
