@@ -10,8 +10,11 @@ key order (UTF-16 code units against code points) and string escapes.
 
 from __future__ import annotations
 
+import hashlib
 import math
+import random
 import sys
+import tracemalloc
 from typing import Any
 
 import attrs
@@ -22,7 +25,8 @@ from hypothesis import strategies as st
 
 import kol_trust as kt
 from kol_trust import canonical
-from kol_trust.synth import synthetic_cases
+from kol_trust.engine import compile_rubric
+from kol_trust.synth import build_case, synthetic_cases
 
 MAX_SAFE = 2**53 - 1
 
@@ -335,3 +339,49 @@ def test_odd_numbers_go_to_the_reference_alone(value: Any) -> None:
 def test_a_string_equal_to_a_marker_is_still_written_by_the_reference(marker: str) -> None:
     value = {"a": 5e-05, "b": marker, "c": [1e-07, marker]}
     assert canonical.dumps(value) == reference(value)
+
+
+def test_the_fingerprint_of_a_large_case_is_hashed_piece_by_piece() -> None:
+    """No cliff for large cases: the fingerprint's text is never held whole.
+
+    Memory is the deterministic stand-in for time here: a fingerprint that
+    builds the whole document (about 1.3 KB a record) touches memory in
+    proportion to the case and got slower per record as cases grew; hashed
+    piece by piece it needs only the sorted list of records (8 bytes each).
+    """
+    ref = compile_rubric(kt.load_rubric("1.0.0")).ref
+    peaks = []
+    for n in (2_000, 20_000):
+        case = build_case(random.Random(n), f"kol-big-{n}", n)
+        records = list({e.id: e for e in case.evidence}.values())
+        doc = {
+            "algorithm": 1,
+            "rubric": {"id": ref.id, "version": ref.version, "digest": ref.digest},
+            "as_of": case.as_of.isoformat(),
+            "subject": kt.to_dict(case.subject),
+            "evidence": [kt.to_dict(e) for e in sorted(records, key=lambda e: e.id)],
+        }
+        expected = "sha256:" + hashlib.sha256(canonical.dumps(doc)).hexdigest()  # bytes checked above
+        canonical.fingerprint(ref, case.as_of, case.subject, records[:10])  # writers built
+        tracemalloc.start()
+        try:
+            got = canonical.fingerprint(ref, case.as_of, case.subject, records)
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+        assert got == expected
+    assert (peaks[1] - peaks[0]) / 18_000 < 40, peaks
+
+
+@given(texts, st.sampled_from([0.97, 1.0, 0.0, 0.5, 1e-05, 0.0001, 0.123456789]))
+def test_written_text_of_a_record_is_the_reference(text: str, value: float) -> None:
+    """canonical.written() escapes and formats as rfc8785 does (or declines)."""
+    base = next(iter(synthetic_cases(1, seed=3))).evidence[0]
+    e = attrs.evolve(base, summary=text, reference=text or None, value=value, severity=None)
+    expected = reference(kt.to_dict(e))
+    try:
+        got = canonical.written(e).encode("utf-8")
+    except (canonical.Unsure, UnicodeEncodeError):
+        assert kt.canonical_bytes(e) == expected  # declined: the general path decides
+    else:
+        assert got == expected
