@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import kol_trust as kt
@@ -25,6 +25,13 @@ KOL = kt.Subject(id="s1", name="S", kind="kol")
 
 _THOUSANDTH = Decimal("0.001")
 _TENTH = Decimal("0.1")
+
+
+def _ulps(x: float, n: int) -> float:
+    """*x* moved *n* ulps."""
+    for _ in range(abs(n)):
+        x = math.nextafter(x, math.inf if n > 0 else -math.inf)
+    return x
 
 
 def round1_reference(x: float) -> float:
@@ -252,8 +259,16 @@ def test_wrong_argument_types(kwargs: dict[str, Any]) -> None:
         st.integers(-1_000_000, 1_000_000).map(lambda n: n / 1000),  # exact ties at the 3rd decimal
         st.integers(-100_000, 100_000).map(lambda n: n / 1000 + 0.00005),  # ties at the 4th
         st.integers(-10_000, 10_000).map(lambda n: n / 200),  # .xx5 ties at the 2nd
+        # Near the ties of the 3-decimal step, where x * 1000 may round across
+        # them: the fast path must hand these to the exact one.
+        st.tuples(st.integers(-1_000_000, 1_000_000), st.integers(-3, 3)).map(
+            lambda t: _ulps(t[0] / 1000 + 0.0005, t[1])
+        ),
+        st.floats(min_value=-1e12, max_value=1e12, allow_nan=False),  # past the fast path's limit (1e9)
     )
 )
+@example(0.1495)  # 149.4999… exactly, but 0.1495 * 1000 == 149.5: the fast path must not decide it
+@example(0.0025)
 def test_round1_agrees_with_the_decimal_reference(x: float) -> None:
     assert round1(x) == round1_reference(x)
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 import importlib.resources
 import json
 import math
+import random
 import re
 from pathlib import Path
 
@@ -53,6 +54,7 @@ from kol_trust.improvement import (
     improvement_plan,
     what_if,
 )
+from kol_trust.synth import build_case
 from kol_trust.testing import cases, rubrics
 
 EXAMPLES = sorted((Path(kt.__file__).parent / "examples").glob("*.json"))
@@ -435,6 +437,36 @@ def test_what_if_remove_by_id_and_by_record() -> None:
     r01 = next(c for c in by_id.criteria if c.id == "R01")
     assert r01 == ScoreChange("R01", a.criterion("R01").score, 100.0, True, False)
     assert [c.id for c in by_id.criteria] == ["R01"]
+
+
+def _record_comparisons(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count Evidence.__eq__ calls: a deterministic stand-in for what_if's running time."""
+    calls = [0]
+    real = kt.Evidence.__eq__
+
+    def counting(self: kt.Evidence, other: object) -> bool:
+        calls[0] += 1
+        return real(self, other)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(kt.Evidence, "__eq__", counting)
+    return calls
+
+
+@pytest.mark.parametrize("by", ["record", "id"])
+def test_what_if_remove_is_linear(monkeypatch: pytest.MonkeyPatch, by: str) -> None:
+    """Removing half of n records compares O(n) records, not O(n²): the count
+    per record stays flat as n doubles (it grew ×2 per doubling before)."""
+    per_record = []
+    for n in (400, 800):
+        case = build_case(random.Random(n), f"kol-what-if-{n}", n)
+        half = list(case.evidence[::2])
+        remove = half if by == "record" else [e.id for e in half]
+        calls = _record_comparisons(monkeypatch)
+        w = what_if(case, remove=remove)
+        assert set(w.removed) == {e.id for e in half}
+        per_record.append(calls[0] / n)
+        monkeypatch.undo()
+    assert per_record[0] <= 3 and per_record[1] <= 3, per_record
 
 
 def test_what_if_add() -> None:

@@ -10,8 +10,11 @@ key order (UTF-16 code units against code points) and string escapes.
 
 from __future__ import annotations
 
+import hashlib
 import math
+import random
 import sys
+import tracemalloc
 from typing import Any
 
 import attrs
@@ -22,7 +25,8 @@ from hypothesis import strategies as st
 
 import kol_trust as kt
 from kol_trust import canonical
-from kol_trust.synth import synthetic_cases
+from kol_trust.engine import compile_rubric
+from kol_trust.synth import build_case, synthetic_cases
 
 MAX_SAFE = 2**53 - 1
 
@@ -275,3 +279,109 @@ def test_fingerprints_take_the_one_pass_path(monkeypatch: pytest.MonkeyPatch) ->
 
     monkeypatch.setattr(canonical, "document", refuse)
     assert [kt.assess_case(c).fingerprint for c in cases] == expected
+
+
+# -- no cliffs: one odd number is written alone -------------------------------------------
+
+
+def _recording_reference(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Record what is given to rfc8785.dumps (still returning its bytes)."""
+    seen: list[Any] = []
+    real = rfc8785.dumps
+
+    def record(value: Any) -> bytes:
+        seen.append(value)
+        return real(value)
+
+    monkeypatch.setattr(rfc8785, "dumps", record)
+    return seen
+
+
+@pytest.mark.parametrize("value", [5e-05, 1e-05, 1e-07, 5e-324, 1.5e-300])
+def test_a_tiny_value_does_not_send_the_fingerprint_to_the_reference(
+    monkeypatch: pytest.MonkeyPatch, value: float
+) -> None:
+    """A single tiny value (valid evidence) reaches rfc8785.dumps alone, not the whole fingerprint document."""
+    case = next(iter(synthetic_cases(1, seed=4)))
+    first = attrs.evolve(case.evidence[0], value=value, severity=None)
+    case = attrs.evolve(case, evidence=(first, *case.evidence[1:]))
+    expected = _reference_fingerprint(case)
+    seen = _recording_reference(monkeypatch)
+    assert kt.assess_case(case).fingerprint == expected
+    assert seen == [value]
+
+
+@given(json_values)
+def test_odd_numbers_go_to_the_reference_alone(value: Any) -> None:
+    """Whatever the document, the reference gets either the whole of it (for
+    what only it can decide) or single floats, and the bytes are its own."""
+    seen: list[Any] = []
+    real = rfc8785.dumps
+
+    def record(v: Any) -> bytes:
+        seen.append(v)
+        return real(v)
+
+    rfc8785.dumps = record
+    try:
+        got = canonical.dumps(value)
+    except Exception as exc:
+        with pytest.raises(type(exc)):
+            real(value)
+        return
+    finally:
+        rfc8785.dumps = real
+    assert got == real(value)
+    assert all(type(x) is float for x in seen) or seen == [value]
+
+
+@pytest.mark.parametrize("marker", ["\x000\x00", "\x001\x00"])
+def test_a_string_equal_to_a_marker_is_still_written_by_the_reference(marker: str) -> None:
+    value = {"a": 5e-05, "b": marker, "c": [1e-07, marker]}
+    assert canonical.dumps(value) == reference(value)
+
+
+def test_the_fingerprint_of_a_large_case_is_hashed_piece_by_piece() -> None:
+    """No cliff for large cases: the fingerprint's text is never held whole.
+
+    Memory is the deterministic stand-in for time here: a fingerprint that
+    builds the whole document (about 1.3 KB a record) touches memory in
+    proportion to the case and got slower per record as cases grew; hashed
+    piece by piece it needs only the sorted list of records (8 bytes each).
+    """
+    ref = compile_rubric(kt.load_rubric("1.0.0")).ref
+    peaks = []
+    for n in (2_000, 20_000):
+        case = build_case(random.Random(n), f"kol-big-{n}", n)
+        records = list({e.id: e for e in case.evidence}.values())
+        doc = {
+            "algorithm": 1,
+            "rubric": {"id": ref.id, "version": ref.version, "digest": ref.digest},
+            "as_of": case.as_of.isoformat(),
+            "subject": kt.to_dict(case.subject),
+            "evidence": [kt.to_dict(e) for e in sorted(records, key=lambda e: e.id)],
+        }
+        expected = "sha256:" + hashlib.sha256(canonical.dumps(doc)).hexdigest()  # bytes checked above
+        canonical.fingerprint(ref, case.as_of, case.subject, records[:10])  # writers built
+        tracemalloc.start()
+        try:
+            got = canonical.fingerprint(ref, case.as_of, case.subject, records)
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+        assert got == expected
+    assert (peaks[1] - peaks[0]) / 18_000 < 40, peaks
+
+
+@given(texts, st.sampled_from([0.97, 1.0, 0.0, 0.5, 1e-05, 0.0001, 0.123456789]))
+def test_written_text_of_a_record_is_the_reference(text: str, value: float) -> None:
+    """canonical.written() escapes and formats as rfc8785 does (or declines)."""
+    base = next(iter(synthetic_cases(1, seed=3))).evidence[0]
+    e = attrs.evolve(base, summary=text, reference=text or None, value=value, severity=None)
+    expected = reference(kt.to_dict(e))
+    try:
+        got = canonical.written(e).encode("utf-8")
+    except (canonical.Unsure, UnicodeEncodeError):
+        assert kt.canonical_bytes(e) == expected  # declined: the general path decides
+    else:
+        assert got == expected

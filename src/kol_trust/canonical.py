@@ -29,9 +29,13 @@ deals with each before the encoder runs:
   ``\\u00xx``; DEL, U+2028 and U+2029 are written as they are); the tests check
   this for every code point.  A lone surrogate fails the UTF-8 encoding.
 
-Anything unsure or wrong (other floats, integers beyond 2^53 − 1, NaN and
-infinities, non-string keys, lone surrogates, types other than the plain JSON
-ones, subclasses other than string enums) sends the *whole* document to
+A finite float that ``repr`` writes otherwise than JCS (``5e-05``,
+``1e+16``, ``2.0**60``) is written by :func:`rfc8785.dumps` *alone*, and
+its text put in its place (see :func:`_dumps_marked`): one such number costs
+the document a second walk, not the pure-Python encoder.  Anything else
+unsure or wrong (integers beyond 2^53 − 1, NaN and infinities, non-string
+keys, keys at or above U+E000, lone surrogates, types other than the plain
+JSON ones, subclasses other than string enums) sends the *whole* document to
 :func:`rfc8785.dumps`, so the output, and the error raised for a value JCS
 cannot represent, are always those of the reference implementation.
 """
@@ -42,6 +46,8 @@ import datetime as dt
 import enum
 import hashlib
 import json
+import json.encoder
+import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -70,6 +76,7 @@ __all__ = [
     "prepared",
     "rubric_digest",
     "sha256_digest",
+    "written",
 ]
 
 _MAX_SAFE = MAX_SAFE_INTEGER
@@ -80,6 +87,11 @@ _SAFE_KEY_LIMIT = "\ue000"
 # visited the whole (acyclic, or it would have failed) document.
 _encode = json.JSONEncoder(
     ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False, check_circular=False
+).encode
+# The same without sorting, for documents whose keys are already in order
+# (those :func:`prepared` builds): sorting is a quarter of the encoding.
+_write = json.JSONEncoder(
+    ensure_ascii=False, sort_keys=False, separators=(",", ":"), allow_nan=False, check_circular=False
 ).encode
 
 
@@ -183,21 +195,72 @@ def dumps(value: Any) -> bytes:
     try:
         return _encode(_prepare(value)).encode("utf-8")
     except (_Unsure, UnicodeEncodeError, ValueError, TypeError, RecursionError):
+        pass
+    try:
+        # Only finite numbers that repr writes otherwise than JCS (1e-05,
+        # 1e+16, 2e+20…)?  The reference writes each of them alone.
+        return _dumps_marked(value)
+    except (_Unsure, UnicodeEncodeError, ValueError, TypeError, RecursionError):
         # ValueError/TypeError cannot come from a prepared document; they are
         # listed so that the reference has the last word on anything odd.
         return rfc8785.dumps(value)
 
 
-def dumps_prepared(value: Any) -> bytes:
-    """JCS bytes of a document already in the form :func:`_prepare` gives.
+# -- numbers the encoder writes otherwise, one at a time -----------------------------------
+#
+# A single 5e-05 in a document must not send the whole document to the
+# pure-Python reference.  Each finite float that _float declines is replaced
+# by a marker string "\x00<n>\x00"; the encoder writes it as the token
+# "\u0000<n>\u0000" (quotes included), which is then replaced by
+# rfc8785.dumps of that number alone.  A token found other than exactly once
+# (a string of the document that happens to equal a marker) sends the whole
+# document to the reference, so the bytes are always the reference's.
 
-    For callers that build such documents themselves (see
-    :func:`prepared`): string keys below U+E000, numbers passed through
+
+def _marked(value: Any, numbers: list[float]) -> Any:
+    """*value* as _prepare makes it, declined floats replaced by markers; raises Unsure for the rest."""
+    t = type(value)
+    if t is dict:
+        out = {}
+        for k, v in value.items():
+            if type(k) is not str or (not k.isascii() and max(k) >= _SAFE_KEY_LIMIT):
+                raise _Unsure
+            out[k] = _marked(v, numbers)
+        return out
+    if t is list or t is tuple:
+        return [_marked(v, numbers) for v in value]
+    if t is float:
+        try:
+            return _float(value)
+        except _Unsure:
+            if not math.isfinite(value):
+                raise
+        numbers.append(value)
+        return f"\x00{len(numbers) - 1}\x00"
+    return _prepare(value)
+
+
+def _dumps_marked(value: Any) -> bytes:
+    numbers: list[float] = []
+    text = _encode(_marked(value, numbers))
+    for n, x in enumerate(numbers):
+        token = f'"\\u0000{n}\\u0000"'
+        if text.count(token) != 1:
+            raise _Unsure
+        text = text.replace(token, rfc8785.dumps(x).decode("ascii"))
+    return text.encode("utf-8")
+
+
+def dumps_prepared(value: Any) -> bytes:
+    """JCS bytes of a document already in the form :func:`prepared` gives.
+
+    For callers that build such documents themselves: string keys below
+    U+E000 *in sorted order* in every object, numbers passed through
     :func:`number`, integers within ±(2^53 − 1), plain JSON types and
     string enums only.  Raises ``UnicodeEncodeError`` for a lone surrogate;
     the caller then falls back to :func:`dumps` of the plain document.
     """
-    return _encode(value).encode("utf-8")
+    return _write(value).encode("utf-8")
 
 
 # -- documents of objects ------------------------------------------------------------------
@@ -379,6 +442,10 @@ def _preparer(t: Any) -> _Prepare | None:
 _PREPARERS: dict[type, _Prepare | None] = {}
 
 
+def _first(pair: tuple[str, Any]) -> str:
+    return pair[0]
+
+
 def _class_preparer(cls: type) -> _Prepare | None:
     if cls in _PREPARERS:
         return _PREPARERS[cls]
@@ -394,6 +461,7 @@ def _class_preparer(cls: type) -> _Prepare | None:
         if prepare is None or not a.name.isascii():
             return None
         plan.append((a.name, prepare))
+    plan.sort(key=_first)  # keys in JCS order (ASCII names: code points and UTF-16 agree)
     drop_none = cls.__module__ in _DROP_NONE_MODULES
     # Written out field by field, as _unstructure_hook_factory does.
     lines = ["def prepare_object(obj):", "    if obj.__class__ is not cls:", "        raise Unsure", "    out = {}"]
@@ -432,11 +500,172 @@ def _class_preparer(cls: type) -> _Prepare | None:
 
 
 def prepared(obj: Any) -> Any:
-    """The form :func:`dumps_prepared` takes of ``document(obj)``, in one pass; raises :class:`Unsure`."""
+    """The form :func:`dumps_prepared` takes of ``document(obj)``, in one pass; raises :class:`Unsure`.
+
+    Its keys are in JCS order, so it needs no sorting (unlike ``document(obj)``).
+    """
     prepare = _PREPARERS[obj.__class__] if obj.__class__ in _PREPARERS else _class_preparer(obj.__class__)
     if prepare is None:
         raise Unsure
     return prepare(obj)
+
+
+# -- canonical text of model objects, written directly ------------------------------------
+#
+# The fingerprint needs the JCS text of every record, and building dicts only
+# for the encoder to walk them again is most of its cost.  For the classes
+# prepared() supports, written() writes the text itself: keys in order (field
+# names are ASCII), strings escaped by the json module's own C function (the
+# one its encoder calls, so the escapes are those the tests check against
+# rfc8785), numbers as number() makes them and repr writes them.  The same
+# exact-class checks raise Unsure for anything else.
+
+_Write = Callable[[Any], str]
+_escape: Callable[[Any], str] = json.encoder.encode_basestring
+
+
+def _number_text(x: Any) -> str:
+    if x.__class__ is float:
+        n = _float(x)
+        return repr(n)
+    if x.__class__ is int and -_MAX_SAFE <= x <= _MAX_SAFE:
+        return repr(x)
+    raise Unsure
+
+
+def _write_str(value: Any) -> str:
+    if value.__class__ is str or value.__class__ in _PASSTHROUGH_ENUMS:
+        return _escape(value)
+    raise Unsure
+
+
+def _write_int(value: Any) -> str:
+    if value.__class__ is int and -_MAX_SAFE <= value <= _MAX_SAFE:
+        return repr(value)
+    raise Unsure
+
+
+def _write_bool(value: Any) -> str:
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    raise Unsure
+
+
+def _write_date(value: Any) -> str:
+    if value.__class__ is dt.date:
+        return '"' + value.isoformat() + '"'
+    raise Unsure
+
+
+def _text_writer(t: Any) -> _Write | None:
+    if t is str or t in DOCUMENT_ENUMS:
+        return _write_str
+    if t is int:
+        return _write_int
+    if t is float:
+        return _number_text
+    if t is bool:
+        return _write_bool
+    if t is dt.date:
+        return _write_date
+    if is_homogeneous_tuple(t):
+        item = _text_writer(item_type(t))
+        if item is None:
+            return None
+
+        def write_tuple(value: Any) -> str:
+            if value.__class__ is tuple:
+                return "[" + ",".join([item(x) for x in value]) + "]"
+            raise Unsure
+
+        return write_tuple
+    inner = optional_of(t)
+    if inner is not None:
+        return _text_writer(inner)
+    if isinstance(t, type):
+        return _class_writer(t)
+    return None
+
+
+_TEXT_WRITERS: dict[type, _Write | None] = {}
+
+
+def _class_writer(cls: type) -> _Write | None:
+    if cls in _TEXT_WRITERS:
+        return _TEXT_WRITERS[cls]
+    _TEXT_WRITERS[cls] = None  # until built (and for good when unsupported)
+    if not attrs.has(cls) or cls in CONDITION_TYPES.values():
+        return None
+    attrs.resolve_types(cls)
+    plan = []
+    for a in attrs.fields(cls):
+        if not a.init:
+            continue
+        write = _text_writer(a.type)
+        if write is None or not a.name.isascii():
+            return None
+        plan.append((a.name, write))
+    plan.sort(key=_first)  # keys in JCS order (ASCII names: code points and UTF-16 agree)
+    drop_none = cls.__module__ in _DROP_NONE_MODULES
+    # Each part is appended with its leading comma; the first comma is cut at the end.
+    lines = ["def write_object(obj):", "    if obj.__class__ is not cls:", "        raise Unsure", "    out = ''"]
+    namespace: dict[str, Any] = {
+        "cls": cls,
+        "Unsure": Unsure,
+        "escape": _escape,
+        "date": dt.date,
+        "str_enums": _PASSTHROUGH_ENUMS,
+        "MAX": _MAX_SAFE,
+    }
+    for i, (name, write) in enumerate(plan):
+        key = "," + json.dumps(name) + ":"
+        namespace[f"write_{i}"] = write
+        lines += [
+            f"    value = obj.{name}",
+            "    if value is None:",
+            "        pass" if drop_none else f"        out += {key + 'null'!r}",
+        ]
+        # The commonest cases inline, without the calls (the same tests as the writers').
+        if write is _write_str:
+            lines += [
+                "    elif value.__class__ is str or value.__class__ in str_enums:",
+                f"        out += {key!r} + escape(value)",
+            ]
+        elif write is _write_date:
+            lines += [
+                "    elif value.__class__ is date:",
+                f"        out += {key + chr(34)!r} + value.isoformat() + '\"'",
+            ]
+        elif write is _write_int:
+            lines += [
+                "    elif value.__class__ is int and -MAX <= value <= MAX:",
+                f"        out += {key!r} + repr(value)",
+            ]
+        elif write is _number_text:
+            lines += [
+                "    elif value.__class__ is float and value.is_integer() and -MAX <= value <= MAX:",
+                f"        out += {key!r} + repr(int(value))",
+                "    elif value.__class__ is float and (1e-4 <= value < 1e16 or -1e16 < value <= -1e-4):",
+                f"        out += {key!r} + repr(value)",
+            ]
+        lines += ["    else:", f"        out += {key!r} + write_{i}(value)"]  # raises Unsure
+    lines.append("    return '{' + out[1:] + '}'")
+    write_object: _Write = generated("write_object", cls, lines, namespace)
+    _TEXT_WRITERS[cls] = write_object
+    return write_object
+
+
+def written(obj: Any) -> str:
+    """The JCS text of ``document(obj)`` for model objects of plain declared types; raises :class:`Unsure`.
+
+    The text may hold a lone surrogate: encoding it to UTF-8 then fails.
+    """
+    write = _TEXT_WRITERS[obj.__class__] if obj.__class__ in _TEXT_WRITERS else _class_writer(obj.__class__)
+    if write is None:
+        raise Unsure
+    return write(obj)
 
 
 # -- bytes and digests ----------------------------------------------------------------------
@@ -446,7 +675,7 @@ def canonical_bytes(obj: Any) -> bytes:
     """RFC 8785 (JCS) canonical JSON of *obj* (a model object or plain data)."""
     if attrs.has(type(obj)):
         try:
-            return dumps_prepared(prepared(obj))
+            return written(obj).encode("utf-8")
         except (Unsure, UnicodeEncodeError, ValueError, TypeError, RecursionError):
             pass  # the two passes below decide
         data = document(obj)
@@ -477,24 +706,37 @@ def _by_id(e: Evidence) -> str:
     return e.id
 
 
+#: Records hashed per piece of the fingerprint: its text is never held whole,
+#: so its cost per record stays flat however large the case.
+_CHUNK = 128
+
+
 def fingerprint(ref: RubricRef, as_of: dt.date, subject: Subject, evidence: Iterable[Evidence]) -> str:
     """The assessment fingerprint (STANDARD §6): the SHA-256 of the canonical
     inputs — algorithm, rubric reference, ``as_of``, the subject and the
     (deduplicated) evidence records in id order."""
     records = sorted(evidence, key=_by_id)
-    head = {
-        "algorithm": ALGORITHM,
-        "rubric": {"id": ref.id, "version": ref.version, "digest": ref.digest},
-        "as_of": as_of.isoformat(),
-    }
     try:
         if not (ref.id.__class__ is ref.version.__class__ is ref.digest.__class__ is str):
             raise Unsure
-        # One pass over the records (prepared) instead of document() and
-        # then dumps()'s check: the same bytes, about twice as fast.
-        data = dumps_prepared({**head, "subject": prepared(subject), "evidence": [prepared(e) for e in records]})
+        # The text of each record written directly (written()) instead of
+        # document() and then dumps()'s check, hashed piece by piece: the
+        # bytes of {"algorithm", "as_of", "evidence", "rubric", "subject"}.
+        h = hashlib.sha256()
+        h.update(f'{{"algorithm":{ALGORITHM},"as_of":"{as_of.isoformat()}","evidence":['.encode())
+        for start in range(0, len(records), _CHUNK):
+            if start:
+                h.update(b",")
+            h.update(",".join([written(e) for e in records[start : start + _CHUNK]]).encode("utf-8"))
+        rubric_ref = f'{{"digest":{_escape(ref.digest)},"id":{_escape(ref.id)},"version":{_escape(ref.version)}}}'
+        h.update(f'],"rubric":{rubric_ref},"subject":{written(subject)}}}'.encode())
     except (Unsure, UnicodeEncodeError, ValueError, TypeError, RecursionError):
         # Something the one pass cannot vouch for: the general path decides
         # the bytes, or raises what it always raised.
+        head = {
+            "algorithm": ALGORITHM,
+            "rubric": {"id": ref.id, "version": ref.version, "digest": ref.digest},
+            "as_of": as_of.isoformat(),
+        }
         return sha256_digest({**head, "subject": document(subject), "evidence": [document(e) for e in records]})
-    return "sha256:" + hashlib.sha256(data).hexdigest()
+    return "sha256:" + h.hexdigest()

@@ -660,21 +660,27 @@ def what_if(
     if not isinstance(case, Case):
         raise TypeError(f"case must be a Case, got {type(case).__name__}")
     added = tuple(add)
-    ids = {e.id for e in case.evidence}
+    # The case's records by id: each removal looks at the records of its id
+    # only, so removing k of n records costs O(n + k), not O(n × k).
+    by_id: dict[str, list[Evidence]] = {}
+    for e in case.evidence:
+        by_id.setdefault(e.id, []).append(e)
     drop_ids: set[str] = set()
-    drop_records: list[Evidence] = []
+    drop_records: dict[str, list[Evidence]] = {}
     problems = []
     for n, item in enumerate(remove):
         if isinstance(item, str):
-            if item in ids:
+            if item in by_id:
                 drop_ids.add(item)
             else:
                 problems.append(Problem(f"$.remove[{n}]", f"the case has no evidence record with id {item!r}"))
         elif isinstance(item, Evidence):
-            if item in case.evidence:
-                drop_records.append(item)
+            if item in by_id.get(item.id, ()):
+                dropped = drop_records.setdefault(item.id, [])
+                if item not in dropped:
+                    dropped.append(item)
             else:
-                other = " (a record with that id has other content)" if item.id in ids else ""
+                other = " (a record with that id has other content)" if item.id in by_id else ""
                 problems.append(
                     Problem(f"$.remove[{n}]", f"the case has no evidence record equal to record {item.id!r}{other}")
                 )
@@ -682,8 +688,10 @@ def what_if(
             raise TypeError(f"remove takes evidence ids or Evidence records, got {type(item).__name__}")
     if problems:
         raise ValidationError("what-if change", problems)
-    kept = tuple(e for e in case.evidence if e.id not in drop_ids and e not in drop_records)
-    removed = sorted(drop_ids | {e.id for e in drop_records})
+    kept = tuple(
+        e for e in case.evidence if e.id not in drop_ids and not (e.id in drop_records and e in drop_records[e.id])
+    )
+    removed = sorted(drop_ids | drop_records.keys())
     changed = attrs.evolve(case, evidence=(*kept, *added))
     resolved = rubric_for(case, rubric)
     before = assess_case(case, rubric=resolved)

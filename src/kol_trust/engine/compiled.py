@@ -4,6 +4,8 @@ engine derives from it, computed once per rubric (STANDARD §4.1, §4.2)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import TypeVar
 
 import attrs
 
@@ -15,6 +17,8 @@ from ..rubric import CriterionBelow, IncidentCondition, Missing, PillarBelow, Ru
 __all__ = ["CompiledCriterion", "CompiledGate", "CompiledRubric", "Shares", "compile_rubric"]
 
 _fsum = math.fsum
+T = TypeVar("T")
+_ABSENT = object()
 
 
 @attrs.frozen
@@ -57,6 +61,12 @@ class Shares:
     q: tuple[float, ...]  # share inside the pillar (0 when not applicable)
     g: tuple[float, ...]  # global share (0 when not applicable)
     coverage_total: float  # Σ g over applicable proportion/attestation criteria
+    members: tuple[tuple[int, ...], ...] = ()
+    """By pillar index: the indexes of its applicable criteria."""
+    indexes: tuple[int, ...] = ()
+    """The indexes of the applicable criteria."""
+    coverage_indexes: tuple[int, ...] = ()
+    """The indexes of the applicable proportion/attestation criteria (those coverage counts)."""
 
 
 @attrs.define
@@ -71,6 +81,14 @@ class CompiledRubric:
     gates: tuple[CompiledGate, ...]
     conditional: tuple[CompiledCriterion, ...]  # criteria with applies_to
     _shares: dict[tuple[bool, ...], Shares] = attrs.field(factory=dict)
+    _memo: dict[object, object] = attrs.field(factory=dict)
+
+    def memo(self, key: object, compute: Callable[[], T]) -> T:
+        """``compute()``, once per compiled rubric and *key* (tables that depend on the rubric alone)."""
+        found = self._memo.get(key, _ABSENT)
+        if found is _ABSENT:
+            found = self._memo[key] = compute()
+        return found  # type: ignore[return-value]
 
     def applicability(self, subject: Subject) -> tuple[bool, ...]:
         """Which of the conditional criteria apply to *subject* (STANDARD §4.1)."""
@@ -120,7 +138,22 @@ class CompiledRubric:
             g[c.index] for c in self.criteria if applicable[c.index] and c.measure is not Measure.INCIDENTS
         )
         p = tuple(pillar_share.get(j, 0.0) for j in range(n_pillars))
-        return Shares(tuple(applicable), tuple(pillar_applicable), p, tuple(q), tuple(g), coverage_total)
+        pillar_members = tuple(
+            tuple(c.index for c in self.criteria if c.pillar == j and applicable[c.index]) for j in range(n_pillars)
+        )
+        indexes = tuple(c.index for c in self.criteria if applicable[c.index])
+        coverage_indexes = tuple(i for i in indexes if self.criteria[i].measure is not Measure.INCIDENTS)
+        return Shares(
+            tuple(applicable),
+            tuple(pillar_applicable),
+            p,
+            tuple(q),
+            tuple(g),
+            coverage_total,
+            pillar_members,
+            indexes,
+            coverage_indexes,
+        )
 
 
 def _proportions(weights: list[float]) -> list[float]:

@@ -18,12 +18,13 @@ from ..assessment import Assessment, CriterionResult, Exclusion, GateResult, Pil
 from ..canonical import fingerprint
 from ..model import Evidence, Subject
 from ..rubric import ALGORITHM, Gate, Rubric, Tier
-from . import scores
+from . import scores, tables
 from .compiled import CompiledRubric, Shares, compile_rubric
 from .gates import GateInputs, capped, incident_hits, triggers
 from .reasons import reasons
 from .rounding import round1
 from .selection import Used, select
+from .tables import Table
 from .tiers import tier_for
 
 __all__ = ["Evaluation", "assess", "evaluate"]
@@ -64,12 +65,31 @@ class Evaluation:
     disqualified: bool
     tier: Tier
 
+    table: Table
+    """The numbers of criteria without evidence this evaluation started from."""
+
     def assessment(self) -> Assessment:
         """The assessment document of this evaluation (STANDARD §6)."""
         compiled = self.compiled
         pillars = compiled.rubric.pillars
         applicable = self.shares.applicable
         assessed = self.assessed
+        defaults = self.table.results
+        criteria = tuple(
+            CriterionResult(
+                id=c.id,
+                pillar=pillars[c.pillar].id,
+                measure=c.measure,
+                applicable=applicable[c.index],
+                assessed=True,
+                score=self.reported[c.index],
+                loss=self.losses_reported[c.index],
+                evidence=tuple(sorted([u.record.id for u in self.used[c.index]])),
+            )
+            if assessed[c.index]
+            else defaults[c.index]
+            for c in compiled.criteria
+        )
         return Assessment(
             subject_id=self.subject.id,
             as_of=self.as_of,
@@ -81,24 +101,16 @@ class Evaluation:
             certified=self.tier.certified and not self.disqualified,
             coverage=self.coverage_reported,
             pillars=tuple(PillarResult(p.id, self.pillar_reported[j]) for j, p in enumerate(pillars)),
-            criteria=tuple(
-                CriterionResult(
-                    id=c.id,
-                    pillar=pillars[c.pillar].id,
-                    measure=c.measure,
-                    applicable=applicable[c.index],
-                    assessed=assessed[c.index],
-                    score=self.reported[c.index],
-                    loss=self.losses_reported[c.index],
-                    evidence=tuple(sorted(u.record.id for u in self.used[c.index])),
-                )
-                for c in compiled.criteria
-            ),
+            criteria=criteria,
             gates=tuple(GateResult(gt.id, gt.cap, gt.disqualify) for gt in self.triggered),
             reasons=reasons(compiled, self.triggered, self.losses, self.losses_reported, assessed),
-            excluded=tuple(sorted(self.excluded, key=lambda x: (x.evidence_id, x.reason.value))),
+            excluded=tuple(sorted(self.excluded, key=_exclusion_order)),
             fingerprint=fingerprint(compiled.ref, self.as_of, self.subject, self.unique),
         )
+
+
+def _exclusion_order(x: Exclusion) -> tuple[str, str]:
+    return (x.evidence_id, x.reason.value)
 
 
 def _check_arguments(subject: object, rubric: object, as_of: object) -> None:
@@ -114,21 +126,32 @@ def evaluate(subject: Subject, evidence: Iterable[Evidence], *, rubric: Rubric, 
     """Run algorithm 1 and keep every intermediate number (see :func:`assess`)."""
     _check_arguments(subject, rubric, as_of)
     compiled = compile_rubric(rubric)
-    shares = compiled.shares(compiled.applicability(subject))
+    table = tables.table(compiled, compiled.applicability(subject))
+    shares = table.shares
     selection = select(subject, evidence, compiled, shares, as_of)
     used = selection.used
 
-    # Scores (§4.2).
-    applicable = shares.applicable
-    raw = [scores.criterion_score(c, used[c.index]) if applicable[c.index] else 0.0 for c in compiled.criteria]
-    reported = [round1(100.0 * raw[i]) if ok else None for i, ok in enumerate(applicable)]
+    # Scores (§4.2).  A criterion without used records keeps the numbers of
+    # the table; the others are computed here, by the same expressions.
+    # (Only applicable criteria have used records: selection excludes the rest.)
+    raw = list(table.raw)
+    reported = list(table.reported)
+    losses: list[float | None] = list(table.losses)
+    losses_reported = list(table.losses_reported)
+    assessed = [False] * len(used)
+    applicable, g = shares.applicable, shares.g
+    criteria = compiled.criteria
+    for i, records in enumerate(used):
+        if records:
+            assessed[i] = True
+            r = raw[i] = scores.criterion_score(criteria[i], records)
+            reported[i] = round1(100.0 * r)
+            loss = losses[i] = 100.0 * g[i] * (1.0 - r)
+            # Each loss is reported (rounded) in two places: round it once.
+            losses_reported[i] = round1(loss)
     pillar_raw = scores.pillar_scores(compiled, shares, raw)
     pillar_reported = [round1(100.0 * p) if p is not None else None for p in pillar_raw]
     s = scores.overall(shares, raw)
-    losses = scores.losses(shares, raw)
-    # Each loss is reported (rounded) in two places: round it once.
-    losses_reported = [round1(x) if x is not None else None for x in losses]
-    assessed = [bool(u) for u in used]
     coverage = scores.coverage(compiled, shares, assessed)
 
     # Gates (§5).
@@ -166,6 +189,7 @@ def evaluate(subject: Subject, evidence: Iterable[Evidence], *, rubric: Rubric, 
         coverage_reported=coverage_reported,
         disqualified=disqualified,
         tier=tier,
+        table=table,
     )
 
 

@@ -37,20 +37,22 @@ def criterion_score(c: CompiledCriterion, used: Sequence[Used]) -> float:
 
 
 def pillar_scores(compiled: CompiledRubric, shares: Shares, raw: Sequence[float]) -> list[float | None]:
-    """p_j = Σ q_i c_i of each pillar; ``None`` for a pillar with no applicable criterion."""
-    applicable, q = shares.applicable, shares.q
-    criteria = compiled.criteria
+    """p_j = Σ q_i c_i of each pillar; ``None`` for a pillar with no applicable criterion.
+
+    (``math.fsum`` is correctly rounded, so the order of the terms does not matter.)
+    """
+    q = shares.q
     return [
-        _fsum(q[c.index] * raw[c.index] for c in criteria if c.pillar == j and applicable[c.index]) if ok else None
-        for j, ok in enumerate(shares.pillar_applicable)
+        _fsum([q[i] * raw[i] for i in members]) if ok else None
+        for members, ok in zip(shares.members, shares.pillar_applicable, strict=True)
     ]
 
 
 def overall(shares: Shares, raw: Sequence[float]) -> float:
     """The raw overall score s = 100 × Σ g_i c_i, before caps."""
-    applicable, g = shares.applicable, shares.g
+    g = shares.g
     # The shares sum to 1 only up to rounding, so s could pass 100 by a few ulps.
-    return min(100.0, 100.0 * _fsum(g[i] * raw[i] for i in range(len(raw)) if applicable[i]))
+    return min(100.0, 100.0 * _fsum([g[i] * raw[i] for i in shares.indexes]))
 
 
 def losses(shares: Shares, raw: Sequence[float]) -> list[float | None]:
@@ -63,10 +65,6 @@ def coverage(compiled: CompiledRubric, shares: Shares, assessed: Sequence[bool])
     """The share of proportion/attestation weight that has evidence, in % (100 when there is none)."""
     if shares.coverage_total <= 0:
         return 100.0
-    applicable, g = shares.applicable, shares.g
-    assessed_share = _fsum(
-        g[c.index]
-        for c in compiled.criteria
-        if applicable[c.index] and c.measure is not Measure.INCIDENTS and assessed[c.index]
-    )
+    g = shares.g
+    assessed_share = _fsum([g[i] for i in shares.coverage_indexes if assessed[i]])
     return 100.0 * assessed_share / shares.coverage_total
