@@ -201,7 +201,8 @@ def test_conflicting_duplicates(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     code, _, err = run(capsys, "assess", str(path))
 
     assert code == 2
-    assert "EvidenceConflictError" in err and twin["id"] in err and "value" in err
+    assert "EvidenceConflictError" not in err and twin["id"] in err and "value" in err
+    assert f"{path}: invalid Case document" in err and f"$.evidence[{len(case['evidence']) - 1}].id" in err
 
 
 def test_bad_arguments_exit_2(capsys: pytest.CaptureFixture[str], case_file: Path) -> None:

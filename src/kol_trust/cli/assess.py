@@ -24,7 +24,7 @@ from ..numbers import localized
 from ..rubric import Rubric
 from ..wire import from_json, to_dict, to_json
 from ..words import word
-from .common import case_rubric, iso_date, load_document, print_table
+from .common import assess_document, case_rubric, iso_date, load_document, print_table
 
 __all__ = ["add_parsers", "example_cases", "examples_folder", "print_assessment"]
 
@@ -102,8 +102,8 @@ def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
     case = load_document(args.case, Case)
     if args.as_of is not None:
         case = Case(subject=case.subject, evidence=case.evidence, as_of=args.as_of, rubric=case.rubric)
-    rubric = case_rubric(args.rubric, case)
-    assessment = assess(case.subject, case.evidence, rubric=rubric, as_of=case.as_of)
+    rubric = case_rubric(args.rubric, case, args.case)
+    assessment = assess_document(args.case, case, rubric)
     if args.format == "json":
         out.write(to_json(assessment, indent=2) + "\n")
     else:

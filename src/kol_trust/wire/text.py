@@ -75,6 +75,10 @@ def parse_json(text: str | bytes, what: str = "JSON document") -> Any:
     except UnicodeDecodeError as e:
         raise ValidationError(what, [Problem("$", f"not UTF-8 text ({e.reason} at byte {e.start})")]) from None
     except json.JSONDecodeError as e:
+        if e.msg.startswith("Unexpected UTF-8 BOM"):
+            raise ValidationError(
+                what, [Problem("$", "not valid JSON: the text starts with a byte-order mark")]
+            ) from None
         raise ValidationError(
             what, [Problem("$", f"not valid JSON: {e.msg} (line {e.lineno}, column {e.colno})")]
         ) from None
