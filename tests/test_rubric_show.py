@@ -359,3 +359,25 @@ def test_validate_takes_a_built_in_version(capsys: pytest.CaptureFixture[str]) -
     code, out, _ = run(capsys, "rubric", "validate", "1.0.0")
 
     assert code == 0 and out.startswith("valid: kol-trust 1.0.0 sha256:")
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_wide_tables_wrap_to_the_width_and_keep_every_word(lang: str) -> None:
+    rubric = kt.load_rubric("1.0.0")
+    whole = rubric_table(rubric, lang)
+    assert max(len(line) for line in whole.splitlines()) > 150  # the evidence rules are wide
+
+    wrapped = rubric_table(rubric, lang, width=100)
+
+    assert max(len(line) for line in wrapped.splitlines()) <= 100
+    assert sorted(wrapped.split()) == sorted(whole.split())
+
+
+def test_show_wraps_to_the_width_given(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("COLUMNS", raising=False)
+    code, out, _ = run(capsys, "rubric", "show", "1.0.0", "--width", "100")
+    assert code == 0 and max(len(line) for line in out.splitlines()) <= 100
+    code, out, _ = run(capsys, "rubric", "show", "1.0.0")  # not a terminal: whole lines
+    assert code == 0 and max(len(line) for line in out.splitlines()) > 150
+    code, out, _ = run(capsys, "rubric", "show", "1.0.0", "--width", "0")  # never wrap
+    assert code == 0 and max(len(line) for line in out.splitlines()) > 150

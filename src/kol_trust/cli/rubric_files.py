@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 from typing import Any, TextIO
 
 from ..authoring.draft import rubric_toml
 from ..authoring.show import rubric_markdown, rubric_table
 from ..registry import load_rubric
 from ..wire import rubric_digest, to_json
-from .common import resolve_rubric
+from .common import resolve_rubric, whole_number
 
 __all__ = ["add_parsers"]
 
@@ -21,6 +22,14 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _columns(given: int | None, out: TextIO) -> int | None:
+    """The width to wrap tables to: ``--width``, else the terminal's (``COLUMNS`` when
+    set) when writing to a terminal, else none (a file or a pipe gets whole lines)."""
+    if given is not None:
+        return given if given > 0 else None
+    return shutil.get_terminal_size().columns if out.isatty() else None
+
+
 def _cmd_show(args: argparse.Namespace, out: TextIO) -> int:
     rubric = load_rubric() if args.rubric is None else resolve_rubric(args.rubric)
     if args.format == "json":
@@ -30,7 +39,7 @@ def _cmd_show(args: argparse.Namespace, out: TextIO) -> int:
     elif args.format == "markdown":
         out.write(rubric_markdown(rubric, args.lang))
     else:
-        out.write(rubric_table(rubric, args.lang))
+        out.write(rubric_table(rubric, args.lang, width=_columns(args.width, out)))
     return 0
 
 
@@ -69,5 +78,11 @@ def add_parsers(sub: Any) -> None:
         default="table",
         help="table (default), markdown, or the rubric's document with defaults filled in, as JSON or TOML "
         "(a draft of a new version: it loads back to the same digest)",
+    )
+    p.add_argument(
+        "--width",
+        type=whole_number(0),
+        metavar="COLUMNS",
+        help="wrap the table to this many columns (default: the terminal's; 0: never wrap)",
     )
     p.set_defaults(run=_cmd_show)
