@@ -275,7 +275,7 @@ def test_certify_bad_arguments(tmp_path: Path, capsys: Capture, keys: tuple[str,
     code, _, err = run(capsys, "certify", case, "--key", str(tmp_path / "nope.pem"), "--issuer", "NCA", "-o", "-")
     assert code == 2 and "no such file" in err
     code, _, err = run(capsys, "certify", case, "--key", keys[1], "--issuer", "NCA", "-o", "-")
-    assert code == 2 and "not a PEM private key" in err
+    assert code == 2 and "a public key where a private key was expected" in err
     code, _, err = run(capsys, "certify", case, "--key", keys[0], "--issuer", "NCA", "--serial=-bad", "-o", "-")
     assert code == 2 and "$.serial" in err
     with pytest.raises(SystemExit):

@@ -74,7 +74,7 @@ def test_assess_table_shows_the_result(capsys: pytest.CaptureFixture[str], case_
     assert code == 0
     assert f"{expected['score']:.1f} / 100" in out
     assert "not-rated" in out
-    assert "G-FALSE-AD" in out and "cap 50" in out and "disqualifies" in out
+    assert "G-FALSE-AD" in out and "score capped at 50" in out and "disqualifies" in out
     first_reason = next(r for r in expected["reasons"] if r["loss"] is not None)
     title = kt.load_rubric("1.0.0").criterion(first_reason["code"]).title("en")
     assert title in out
@@ -201,7 +201,8 @@ def test_conflicting_duplicates(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     code, _, err = run(capsys, "assess", str(path))
 
     assert code == 2
-    assert "EvidenceConflictError" in err and twin["id"] in err and "value" in err
+    assert "EvidenceConflictError" not in err and twin["id"] in err and "value" in err
+    assert f"{path}: invalid Case document" in err and f"$.evidence[{len(case['evidence']) - 1}].id" in err
 
 
 def test_bad_arguments_exit_2(capsys: pytest.CaptureFixture[str], case_file: Path) -> None:
@@ -216,9 +217,19 @@ def test_demo_table(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "demo")
 
     assert code == 0
+    rubric = kt.load_rubric("1.0.0")
     for tier in ("high-trust", "not-rated", "developing"):
-        assert tier in out
+        assert rubric.tier(tier).title("en") in out
     assert "G-FALSE-AD" in out
+    first = example_cases()[0][0]
+    assert f"kol-trust assess {Path(kt.__file__).parent / 'examples' / first}.json" in out  # a path that opens
+
+
+def test_demo_table_in_vietnamese(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "demo", "--lang", "vi")
+
+    assert code == 0
+    assert "Tín nhiệm cao" in out and "Điểm" in out and "91,4" in out
 
 
 def test_demo_cases_are_what_the_issue_asks_for(capsys: pytest.CaptureFixture[str]) -> None:

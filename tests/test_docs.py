@@ -270,6 +270,7 @@ NAMESPACES = (
     "kol_trust.improvement",
     "kol_trust.report",
     "kol_trust.batch",
+    "kol_trust.words",
     "kol_trust.testing",
 )
 

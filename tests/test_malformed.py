@@ -356,11 +356,11 @@ TEXT_CATALOGUE: list[tuple[str, Callable[[str], str | bytes], str, str]] = [
     ("duplicate-top-level-key", _replace(_AS_OF, _AS_OF + ', "as_of": "2026-11-30"'), "$", "as_of"),
     ("duplicate-key-same-value", _replace(_VALUE, _VALUE + ", " + _VALUE), "$", "value"),
     ("duplicate-key-in-channel", _replace('"verified": true', '"verified": true, "verified": false'), "$", "verified"),
-    ("top-level-array", lambda t: "[" + t + "]", "$", "list"),
+    ("top-level-array", lambda t: "[" + t + "]", "$", "got an array"),
     ("top-level-string", lambda t: '"case"', "$", "case"),
     ("top-level-number", lambda t: "42", "$", "42"),
-    ("top-level-null", lambda t: "null", "$", "None"),
-    ("top-level-true", lambda t: "true", "$", "True"),
+    ("top-level-null", lambda t: "null", "$", "got null"),
+    ("top-level-true", lambda t: "true", "$", "got true"),
     ("empty-text", lambda t: "", "$", "JSON"),
     ("truncated", lambda t: t[: len(t) // 2], "$", "JSON"),
     ("trailing-comma", lambda t: t.rstrip()[:-1] + ",}", "$", "JSON"),
@@ -483,7 +483,7 @@ MESSAGES: list[tuple[Mutation, str, tuple[str, ...]]] = [
     (set_at((EV, 3, "observed_at"), "2026-02-30"), "$.evidence[3].observed_at", ("2026-02-30", "calendar")),
     (set_at((*EVV, "value"), 1.5), "$.evidence[0].value", ("1.5", "[0, 1]")),
     (set_at((*EVV, "sample_size"), 2.5), "$.evidence[0].sample_size", ("integer", "2.5")),
-    (set_at((*EVV, "value"), True), "$.evidence[0].value", ("number", "True")),
+    (set_at((*EVV, "value"), True), "$.evidence[0].value", ("number", "got true")),
     (set_at((SUBJ, "kind"), "influencer"), "$.subject.kind", ("influencer", "kol", "koc")),
     (set_at((*EVI, "severity"), "fatal"), "$.evidence[19].severity", ("fatal", "minor", "critical")),
     (set_at((SUBJ, "name"), "x" * 201), "$.subject.name", ("200",)),
@@ -493,7 +493,7 @@ MESSAGES: list[tuple[Mutation, str, tuple[str, ...]]] = [
     (set_at((*CH, "verified"), 1), "$.subject.channels[0].verified", ("true", "false")),
     (set_at(("extra",), 1), "$.extra", ("unknown",)),
     (delete_at(("as_of",)), "$.as_of", ("missing",)),
-    (set_at((EV,), {}), "$.evidence", ("list",)),
+    (set_at((EV,), {}), "$.evidence", ("expected an array", "got an object")),
 ]
 
 

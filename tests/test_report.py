@@ -480,8 +480,8 @@ def test_output_is_deterministic(lang: str) -> None:
 # only change with a deliberate change of the output, and the CHANGELOG must say so.
 GOLDEN_EXAMPLE = "01-high-trust-beauty-kol"
 GOLDEN_REPORT_SHA256 = {
-    "vi": "7fd6a682a4db58475f45ab5d14da48e610d16f7c887e53171edfecb0eceb0538",
-    "en": "a1a36116fc36f15bc93b7e87a955be9e63f4fc7c8e75a66d9ed0c932c92c2409",
+    "vi": "bcf3d07639c248e130bc8b7607307f450a0b7ba14df812809a6408776aecb584",
+    "en": "d8bb84ef62f5cce882397172fb50329c6b21ee86b7e6bcea874fe56b1070764b",
 }
 GOLDEN_BADGE_SHA256 = {
     "vi": "c1d846f0efa26a3d8ebc23865514b4d08e8d16e47c5fbd05c5481da86a9c1095",

@@ -138,3 +138,22 @@ def test_rule_problems_are_reported_with_paths() -> None:
 def test_unknown_format() -> None:
     with pytest.raises(ValueError, match="yaml"):
         parse_rubric_text("", format="yaml")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("algorithm = " + "1" * 5000, "not valid TOML: a number with more than 4300 digits"),
+        ("x = " + "[" * 10_000 + "]" * 10_000, "nested too deeply"),
+        ("x = " + "{a = " * 10_000 + "1" + "}" * 10_000, "nested too deeply"),
+        ("x" + ".a" * 10_000 + " = 1", "nested too deeply"),
+    ],
+    ids=["5000-digits", "deep-arrays", "deep-inline-tables", "deep-dotted-keys"],
+)
+def test_toml_beyond_pythons_limits_is_a_rubric_error(text: str, message: str) -> None:
+    with pytest.raises(kt.RubricError) as info:
+        parse_rubric_text(text, format="toml")
+
+    assert [p.path for p in info.value.problems] == ["$"]
+    assert message in info.value.problems[0].message
+    assert "sys." not in str(info.value)  # no Python advice for the reader

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import statistics
 from collections import Counter
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 
 import kol_trust as kt
 from conftest import VECTORS
-from kol_trust.authoring.impact import ImpactReport, _bin, impact
+from kol_trust.authoring.impact import MAX_BINS, ImpactReport, bin_width, impact
 from kol_trust.cli import main
 from kol_trust.engine import compile_rubric, round1
 
@@ -101,8 +102,12 @@ def test_deltas(report: ImpactReport, pairs: list[tuple[kt.Assessment, kt.Assess
     assert d.median == pytest.approx(statistics.median(deltas), abs=1e-9)
     assert d.mean == pytest.approx(statistics.fmean(deltas), abs=5e-4)
     assert min(deltas) < -5  # some case moves by more than one bin
-    bins = Counter(_bin(x) for x in deltas)
-    assert [(b.low, b.high, b.count) for b in d.histogram] == [(lo, lo + 5, bins[lo]) for lo in sorted(bins)]
+    w = d.bin_width
+    assert w is not None and (max(deltas) - min(deltas)) / w < MAX_BINS + 1
+    bins = Counter(math.floor(round(x / w, 6)) for x in deltas)
+    assert [(b.low, b.high, b.count) for b in d.histogram] == [
+        (pytest.approx(k * w), pytest.approx((k + 1) * w), bins[k]) for k in sorted(bins)
+    ]
     assert all(b.count > 0 for b in d.histogram)
 
 
@@ -215,8 +220,21 @@ def test_failures_are_listed_not_raised() -> None:
     assert sum(map(sum, report.matrix)) == 2
 
 
-def test_bins() -> None:
-    assert [_bin(x) for x in (-100.0, -95.1, -0.1, 0.0, 4.9, 5.0, 99.9, 100.0)] == [-100, -100, -5, 0, 0, 5, 95, 95]
+@pytest.mark.parametrize(
+    ("deltas", "width"),
+    [
+        ([0.0], 1),  # one value: the narrowest bin
+        ([-1.2, -0.3, 0.4, 1.0], 5),  # −1.2…+1.0: bins of 0.5 points, not two bars of 5
+        ([-0.5, 0.4], 1),  # ten bins of 0.1 from −0.5 to 0.4
+        ([-0.5, 0.5], 2),  # eleven bins of 0.1 would be one too many
+        ([-100.0, 100.0], 500),  # the whole scale: bins of 50 points
+        ([-30.0, 12.5], 50),
+    ],
+)
+def test_bins_fit_the_data(deltas: list[float], width: int) -> None:
+    assert bin_width(deltas) == width
+    report_bins = {round(d * 10) // width for d in deltas}
+    assert max(report_bins) - min(report_bins) + 1 <= MAX_BINS
 
 
 def test_to_dict(report: ImpactReport) -> None:

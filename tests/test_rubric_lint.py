@@ -337,3 +337,13 @@ def test_cli_bad_rubric_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Pat
 
     assert code == 2 and out == ""
     assert "r.json" in err
+
+
+def test_a_reliability_that_underflows_is_linted_without_dividing_by_zero() -> None:
+    doc = tiny()
+    for source in doc["sources"]:
+        source["reliability"] = 5e-324  # the smallest double: r·N·1e-7 underflows to 0
+
+    findings = lint(doc)
+
+    assert all(isinstance(f, Finding) for f in findings)

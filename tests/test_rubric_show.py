@@ -9,9 +9,12 @@ from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import given
 
 import kol_trust as kt
+import kol_trust.testing as kts
 from conftest import SPEC, TESTS
+from kol_trust.authoring import parse_rubric_text, rubric_toml
 from kol_trust.authoring.show import (
     condition_text,
     criterion_shares,
@@ -316,3 +319,67 @@ def test_show_bad_input(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> N
     with pytest.raises(SystemExit):
         main(["rubric", "show", "--lang", "fr"])
     capsys.readouterr()
+
+
+# -- drafts: show --format toml|json loads back to the same digest --------------------------
+
+
+@pytest.mark.parametrize("fmt", ["toml", "json"])
+def test_show_writes_a_draft_that_loads_back_to_the_same_digest(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, fmt: str
+) -> None:
+    builtin = kt.load_rubric("1.0.0")
+
+    code, out, _ = run(capsys, "rubric", "show", "1.0.0", "--format", fmt)
+
+    assert code == 0
+    draft = tmp_path / f"draft.{fmt}"
+    draft.write_text(out, encoding="utf-8")
+    assert kt.rubric_digest(resolve_rubric(str(draft))) == kt.rubric_digest(builtin)
+    code, out, _ = run(capsys, "rubric", "validate", str(draft))
+    assert (code, out) == (0, f"valid: kol-trust 1.0.0 {kt.rubric_digest(builtin)}\n")
+
+
+@given(kts.rubrics())
+def test_any_rubric_written_as_toml_loads_back_to_the_same_digest(rubric: kt.Rubric) -> None:
+    text = rubric_toml(rubric)
+
+    assert kt.rubric_digest(parse_rubric_text(text, format="toml")) == kt.rubric_digest(rubric)
+
+
+def test_toml_strings_are_escaped() -> None:
+    doc = kt.to_dict(kt.load_rubric("1.0.0"))
+    doc["title"] = {"vi": 'Dấu "ngoặc" \\ và\ttab\x7f', "en": "line\nbreak"}
+    rubric = kt.from_dict(doc, kt.Rubric)
+
+    again = parse_rubric_text(rubric_toml(rubric), format="toml")
+
+    assert again.title == rubric.title
+
+
+def test_validate_takes_a_built_in_version(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "rubric", "validate", "1.0.0")
+
+    assert code == 0 and out.startswith("valid: kol-trust 1.0.0 sha256:")
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_wide_tables_wrap_to_the_width_and_keep_every_word(lang: str) -> None:
+    rubric = kt.load_rubric("1.0.0")
+    whole = rubric_table(rubric, lang)
+    assert max(len(line) for line in whole.splitlines()) > 150  # the evidence rules are wide
+
+    wrapped = rubric_table(rubric, lang, width=100)
+
+    assert max(len(line) for line in wrapped.splitlines()) <= 100
+    assert sorted(wrapped.split()) == sorted(whole.split())
+
+
+def test_show_wraps_to_the_width_given(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("COLUMNS", raising=False)
+    code, out, _ = run(capsys, "rubric", "show", "1.0.0", "--width", "100")
+    assert code == 0 and max(len(line) for line in out.splitlines()) <= 100
+    code, out, _ = run(capsys, "rubric", "show", "1.0.0")  # not a terminal: whole lines
+    assert code == 0 and max(len(line) for line in out.splitlines()) > 150
+    code, out, _ = run(capsys, "rubric", "show", "1.0.0", "--width", "0")  # never wrap
+    assert code == 0 and max(len(line) for line in out.splitlines()) > 150

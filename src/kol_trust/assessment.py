@@ -12,7 +12,10 @@ import enum
 
 import attrs
 
-from .model import Measure
+from .model import Measure, Text
+from .numbers import localized
+from .rubric import Rubric
+from .words import word
 
 __all__ = [
     "Assessment",
@@ -108,6 +111,28 @@ class Reason:
     cause: Cause
     loss: float | None
     """Reported points lost; ``None`` for gates."""
+
+    def text(self, rubric: Rubric) -> Text:
+        """The reason as a sentence a person can read, in Vietnamese and English,
+        with the titles of *rubric* (the rubric of the assessment)::
+
+            Gate “Law and ethics training not passed” (G-TRAINING) triggered.
+            “Identity verified” (T04) has no evidence: 3.3 points lost.
+
+        A code the rubric does not have is shown as it is.  The sentence is
+        for readers; the assessment document (STANDARD §6) holds only the
+        code, the cause and the loss.
+        """
+        return Text(vi=self._sentence(rubric, "vi"), en=self._sentence(rubric, "en"))
+
+    def _sentence(self, rubric: Rubric, lang: str) -> str:
+        if self.cause is Cause.GATE:
+            titles = {g.id: g.title for g in rubric.gates}
+        else:
+            titles = {c.id: c.title for c in rubric.criteria}
+        title = titles[self.code](lang) if self.code in titles else self.code
+        loss = "" if self.loss is None else localized(f"{self.loss:.1f}", lang)
+        return word(f"reason.{self.cause.value}", lang, title=title, code=self.code, loss=loss)
 
 
 @attrs.frozen

@@ -57,15 +57,28 @@ def problems_of(obj: Any, path: str = "$") -> Iterator[Problem]:
                 yield Problem(f"{path}.{a.name}{suffix}", message)
 
 
+#: JSON's names of the values Python spells otherwise.
+_JSON_WORDS: dict[Any, str] = {True: "true", False: "false", None: "null"}
+
+
 def describe(value: Any) -> str:
-    """A short, safe rendering of a bad value for an error message."""
+    """A short, safe rendering of a bad value for an error message, in JSON's
+    words: ``true``, ``false``, ``null``, ``an object``, ``an array``."""
+    if value is None or isinstance(value, bool):
+        return _JSON_WORDS[value]
     if isinstance(value, str):
         return repr(value if len(value) <= 40 else value[:37] + "...")
-    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
+    if isinstance(value, int) and value.bit_length() > 128:
         return f"an integer of {value.bit_length()} bits"  # repr() refuses past 4300 digits
-    if value is None or isinstance(value, bool | int | float):
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("-Infinity" if value < 0 else "Infinity")
+    if isinstance(value, int | float):
         text = repr(value)
         return text if len(text) <= 40 else text[:37] + "..."
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list | tuple):
+        return "an array"
     return f"a {type(value).__name__}"
 
 
@@ -196,7 +209,7 @@ def each(check: Check, *, non_empty: bool = False) -> Check:
 
     def run(value: Any) -> Iterator[tuple[str, str]]:
         if not isinstance(value, tuple):
-            yield "", f"expected a list, got {describe(value)}"
+            yield "", f"expected an array, got {describe(value)}"
             return
         if non_empty and not value:
             yield "", "must not be empty"

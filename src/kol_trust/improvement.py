@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 
@@ -46,9 +46,10 @@ from .engine import CompiledRubric, compile_rubric, evaluate, round1, scores
 from .engine.compiled import Shares
 from .engine.gates import GateInputs, capped, triggers
 from .errors import Problem, ValidationError
-from .model import Case, Evidence, Measure, Severity, Text
+from .model import Case, Evidence, Measure, Text
 from .numbers import localized
 from .rubric import Criterion, CriterionBelow, Gate, IncidentCondition, PillarBelow, Rubric, Tier
+from .words import check_lang, word
 
 __all__ = [
     "ImprovementPlan",
@@ -141,44 +142,39 @@ class ImprovementPlan:
     when estimated from the assessment's reported values."""
 
     def lines(self, lang: str = "en") -> list[str]:
-        """The plan as readable lines of text, in ``"vi"`` or ``"en"``."""
-        if lang not in ("vi", "en"):
-            raise ValueError(f"lang must be 'vi' or 'en', got {lang!r}")
-        vi = lang == "vi"
-        out = [
-            (
-                f"Kế hoạch cải thiện cho {self.subject_id} theo bộ tiêu chí {self.rubric.id} {self.rubric.version}"
-                if vi
-                else f"Improvement plan for {self.subject_id} under rubric {self.rubric.id} {self.rubric.version}"
-            )
-        ]
+        """The plan as readable lines of text, in ``"vi"`` or ``"en"`` (words from :mod:`kol_trust.words`)."""
+        check_lang(lang)
+        ref = self.rubric
+        out = [word("plan.heading", lang, subject=self.subject_id, id=ref.id, version=ref.version)]
         current = _tier_label(self.current_tier, self.current_title, lang)
-        score = "" if self.score is None else f", {'điểm' if vi else 'score'} {_fixed(self.score, lang)}"
-        out.append(f"Hạng hiện tại: {current}{score}." if vi else f"Current tier: {current}{score}.")
-        if self.target_tier is None:
-            out.append("Đã ở hạng cao nhất." if vi else "Already at the top tier.")
+        if self.score is None:
+            out.append(word("plan.current", lang, tier=current))
         else:
-            target = _tier_label(self.target_tier, self.target_title, lang)
-            out.append(f"Hạng tiếp theo: {target}." if vi else f"Next tier: {target}.")
+            out.append(word("plan.current_score", lang, tier=current, score=_fixed(self.score, lang)))
+        if self.target_tier is None:
+            out.append(word("plan.top", lang))
+        else:
+            out.append(word("plan.next", lang, tier=_tier_label(self.target_tier, self.target_title, lang)))
             if self.shortfalls:
-                out.append("Cần khắc phục:" if vi else "What stands in the way:")
+                out.append(word("plan.shortfalls", lang))
                 out.extend(f"  - {s.advice(lang)}" for s in self.shortfalls)
         if self.opportunities:
-            out.append("Cơ hội tăng điểm:" if vi else "Where points can come from:")
+            out.append(word("plan.opportunities", lang))
             for o in self.opportunities:
                 now = "–" if o.score is None else _fixed(o.score, lang)
-                gain = _fixed(o.max_gain, lang)
-                if vi:
-                    line = f"  - {o.criterion} {o.title.vi}: điểm {now}, điểm tổng tăng tối đa {gain}"
-                    if o.lifts:
-                        line += f"; gỡ ngưỡng {', '.join(o.lifts)}"
-                else:
-                    line = f"  - {o.criterion} {o.title.en}: score {now}, up to +{gain} points overall"
-                    if o.lifts:
-                        line += f"; clears {', '.join(o.lifts)}"
-                out.append(f"{line}. {o.advice(lang)}")
+                line = word(
+                    "plan.opportunity",
+                    lang,
+                    criterion=o.criterion,
+                    title=o.title(lang),
+                    score=now,
+                    gain=_fixed(o.max_gain, lang),
+                )
+                if o.lifts:
+                    line = word("plan.lifts", lang, opportunity=line, gates=", ".join(o.lifts))
+                out.append(f"  - {line}. {o.advice(lang)}")
         else:
-            out.append("Không còn tiêu chí nào có thể tăng điểm." if vi else "No criterion can add points.")
+            out.append(word("plan.none", lang))
         return out
 
 
@@ -453,8 +449,7 @@ def _shortfalls(a: Assessment, rubric: Rubric, target: Tier) -> tuple[Shortfall,
                 a.score,
                 gap,
                 _text(
-                    vi="Nâng điểm từ {a} lên ít nhất {r} (còn thiếu {g} điểm).",
-                    en="Raise the score from {a} to at least {r} ({g} points short).",
+                    "advice.score",
                     a=a.score,
                     r=target.min_score,
                     g=gap,
@@ -473,8 +468,8 @@ def _shortfalls(a: Assessment, rubric: Rubric, target: Tier) -> tuple[Shortfall,
                         p.score,
                         round1(target.min_pillar_score - p.score),
                         _text(
-                            vi=f"Nâng trụ cột “{title.vi}” từ {{a}} lên ít nhất {{r}}.",
-                            en=f"Raise the “{title.en}” pillar from {{a}} to at least {{r}}.",
+                            "advice.pillar",
+                            title=title,
                             a=p.score,
                             r=target.min_pillar_score,
                         ),
@@ -489,8 +484,7 @@ def _shortfalls(a: Assessment, rubric: Rubric, target: Tier) -> tuple[Shortfall,
                 a.coverage,
                 round1(target.min_coverage - a.coverage),
                 _text(
-                    vi="Nâng độ bao phủ bằng chứng từ {a}% lên ít nhất {r}%: bổ sung bằng chứng cho các tiêu chí chưa có.",
-                    en="Raise evidence coverage from {a}% to at least {r}%: add evidence for the criteria that have none.",
+                    "advice.coverage",
                     a=a.coverage,
                     r=target.min_coverage,
                 ),
@@ -500,13 +494,6 @@ def _shortfalls(a: Assessment, rubric: Rubric, target: Tier) -> tuple[Shortfall,
 
 
 # -- texts -----------------------------------------------------------------------------------
-
-_SEVERITY_VI = {
-    Severity.MINOR: "nhẹ",
-    Severity.MODERATE: "trung bình",
-    Severity.SERIOUS: "nghiêm trọng",
-    Severity.CRITICAL: "đặc biệt nghiêm trọng",
-}
 
 
 def _num(x: float, lang: str) -> str:
@@ -524,12 +511,20 @@ def _days(x: float, lang: str) -> str:
     return localized(f"{x:g}", lang)
 
 
-def _text(*, vi: str, en: str, **numbers: float) -> Text:
-    """A text whose ``{name}`` fields are numbers, formatted for each language."""
-    return Text(
-        vi=vi.format(**{k: _num(v, "vi") for k, v in numbers.items()}),
-        en=en.format(**{k: _num(v, "en") for k, v in numbers.items()}),
-    )
+def _text(key: str, *, title: Text | None = None, **numbers: float) -> Text:
+    """The catalogue's text *key* in both languages; its ``{name}`` fields are
+    numbers, formatted for each language, and ``{title}`` a title."""
+
+    def one(lang: str) -> str:
+        values = {k: _num(v, lang) for k, v in numbers.items()}
+        return word(key, lang, **values, **({"title": title(lang)} if title is not None else {}))
+
+    return Text(vi=one("vi"), en=one("en"))
+
+
+def _both(make: Callable[[str], str]) -> Text:
+    """A text made for each language by *make*."""
+    return Text(vi=make("vi"), en=make("en"))
 
 
 def _tier_label(tier_id: str, title: Text | None, lang: str) -> str:
@@ -557,83 +552,63 @@ def _either(titles: Sequence[str], lang: str) -> str:
     """``a, b or c`` (``a, b hoặc c``)."""
     if len(titles) <= 1:
         return "".join(titles)
-    return f"{', '.join(titles[:-1])} {'hoặc' if lang == 'vi' else 'or'} {titles[-1]}"
+    return word("list.or", lang, items=", ".join(titles[:-1]), last=titles[-1])
 
 
 def _evidence_advice(rubric: Rubric, criterion: Criterion, sources: Sequence[_SourceInfo]) -> Text:
     """What kind of evidence would bring *criterion* up, in both languages."""
     if criterion.measure is Measure.INCIDENTS:
         max_age = criterion.max_age_days if criterion.max_age_days is not None else rubric.policy.max_age_days
-        vi = "Không phát sinh vi phạm mới; vi phạm đã ghi nhận được khiếu nại hoặc hủy bỏ."
-        en = "No new incidents; recorded ones disputed or overturned."
         h = criterion.half_life_days
-        if h is not None:
-            vi += (
-                f" Vi phạm cũ giảm một nửa trọng số sau mỗi {_days(h, 'vi')} ngày"
-                f" và không còn được tính sau {max_age} ngày."
-            )
-            en += f" Older incidents weigh half as much every {_days(h, 'en')} days and drop out after {max_age} days."
-        else:
-            vi += f" Vi phạm không còn được tính sau {max_age} ngày."
-            en += f" Incidents drop out after {max_age} days."
-        return Text(vi=vi, en=en)
+
+        def incidents(lang: str) -> str:
+            advice = word("advice.incidents", lang)
+            if h is not None:
+                return word("advice.incidents_half_life", lang, advice=advice, days=_days(h, lang), max_age=max_age)
+            return word("advice.incidents_max_age", lang, advice=advice, max_age=max_age)
+
+        return _both(incidents)
     if criterion.measure is Measure.PROPORTION:
-        titles_vi = _either([s.title.vi for s in sources], "vi")
-        titles_en = _either([s.title.en for s in sources], "en")
-        return Text(
-            vi="Hồ sơ về tỷ lệ trường hợp tuân thủ, kèm cỡ mẫu" + (f", từ {titles_vi}." if sources else "."),
-            en="Records of the share of compliant items, with sample sizes"
-            + (f", from {titles_en}." if sources else "."),
-        )
-    best = [s for s in sources if s.reliability == sources[0].reliability] if sources else []
-    titles_vi = _either([s.title.vi for s in best], "vi")
-    titles_en = _either([s.title.en for s in best], "en")
-    return Text(
-        vi="Một xác nhận hiện hành (giá trị 1)" + (f" từ {titles_vi}" if best else "") + ", ghi nhận gần đây.",
-        en="A current attestation (value 1)" + (f" from {titles_en}" if best else "") + ", observed recently.",
-    )
+        named = list(sources)
+        key = "advice.proportion"
+    else:
+        named = [s for s in sources if s.reliability == sources[0].reliability] if sources else []
+        key = "advice.attestation"
+
+    def evidence(lang: str) -> str:
+        if not named:
+            return word(key, lang)
+        return word(f"{key}_from", lang, sources=_either([s.title(lang) for s in named], lang))
+
+    return _both(evidence)
 
 
 def _gate_advice(rubric: Rubric, gate: Gate) -> Text:
     """What a triggered gate does and what lifts it, in one sentence per language."""
-    cap_vi = _num(gate.cap, "vi") if gate.cap is not None else ""
-    cap_en = _num(gate.cap, "en") if gate.cap is not None else ""
-    if gate.disqualify and gate.cap is not None:
-        effect_vi, effect_en = (
-            f"loại khỏi xếp hạng và giới hạn điểm ở {cap_vi}",
-            f"disqualifies and caps the score at {cap_en}",
-        )
-    elif gate.disqualify:
-        effect_vi, effect_en = "loại khỏi xếp hạng", "disqualifies"
-    else:
-        effect_vi, effect_en = f"giới hạn điểm ở {cap_vi}", f"caps the score at {cap_en}"
     when = gate.when
-    if isinstance(when, IncidentCondition):
-        n = when.within_days
-        remedy_vi = (
-            f"ngưỡng còn hiệu lực khi có vi phạm từ mức {_SEVERITY_VI[when.min_severity]} trở lên,"
-            f" đang có hiệu lực, trong {n} ngày gần nhất (vi phạm đang khiếu nại hoặc đã hủy bỏ không tính)"
-        )
-        remedy_en = (
-            f"it holds while an active incident of {when.min_severity.value} severity or worse"
-            f" from the last {n} days is on record (disputed or overturned ones do not count)"
-        )
-    elif isinstance(when, CriterionBelow):
-        title = rubric.criterion(when.criterion).title
-        remedy_vi = f"nâng tiêu chí “{title.vi}” lên ít nhất {_num(when.below, 'vi')}"
-        remedy_en = f"raise “{title.en}” to at least {_num(when.below, 'en')}"
-    elif isinstance(when, PillarBelow):
-        title = rubric.pillar(when.pillar).title
-        remedy_vi = f"nâng trụ cột “{title.vi}” lên ít nhất {_num(when.below, 'vi')}"
-        remedy_en = f"raise the “{title.en}” pillar to at least {_num(when.below, 'en')}"
-    else:
-        title = rubric.criterion(when.criterion).title
-        remedy_vi = f"bổ sung bằng chứng cho tiêu chí “{title.vi}”"
-        remedy_en = f"provide evidence for “{title.en}”"
-    return Text(
-        vi=f"Ngưỡng “{gate.title.vi}” {effect_vi}: {remedy_vi}.",
-        en=f"Gate “{gate.title.en}” {effect_en}: {remedy_en}.",
-    )
+
+    def advice(lang: str) -> str:
+        cap = _num(gate.cap, lang) if gate.cap is not None else ""
+        if gate.disqualify and gate.cap is not None:
+            effect = word("advice.effect_disqualify_cap", lang, cap=cap)
+        elif gate.disqualify:
+            effect = word("advice.effect_disqualify", lang)
+        else:
+            effect = word("advice.effect_cap", lang, cap=cap)
+        if isinstance(when, IncidentCondition):
+            severity = word(f"severity.{when.min_severity.value}", lang)
+            remedy = word("advice.remedy_incident", lang, severity=severity, days=when.within_days)
+        elif isinstance(when, CriterionBelow):
+            title = rubric.criterion(when.criterion).title(lang)
+            remedy = word("advice.remedy_criterion_below", lang, title=title, below=_num(when.below, lang))
+        elif isinstance(when, PillarBelow):
+            title = rubric.pillar(when.pillar).title(lang)
+            remedy = word("advice.remedy_pillar_below", lang, title=title, below=_num(when.below, lang))
+        else:
+            remedy = word("advice.remedy_missing", lang, title=rubric.criterion(when.criterion).title(lang))
+        return word("advice.gate", lang, gate=gate.title(lang), effect=effect, remedy=remedy)
+
+    return _both(advice)
 
 
 # -- what if ------------------------------------------------------------------------------------

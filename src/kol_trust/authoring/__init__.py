@@ -7,7 +7,8 @@
 * :func:`impact` says what it does to real subjects (:class:`ImpactReport` and
   its parts);
 * :func:`lint_rubric` finds what validation cannot see (:class:`Finding`);
-* :func:`rubric_markdown` and :func:`rubric_table` show a rubric.
+* :func:`rubric_markdown` and :func:`rubric_table` show a rubric;
+  :func:`rubric_toml` writes it as TOML, a draft of a new version.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 from ..registry import load_rubric_file
 from ..wire import parse_rubric_text
 from .diff import Change, RubricDiff, diff_rubrics
+from .draft import rubric_toml
 from .impact import (
     CriterionChange,
     DeltaBin,
@@ -48,4 +50,5 @@ __all__ = [
     "parse_rubric_text",
     "rubric_markdown",
     "rubric_table",
+    "rubric_toml",
 ]

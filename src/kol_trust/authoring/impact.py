@@ -8,9 +8,10 @@ reports, in an :class:`ImpactReport`:
   tier ids of both rubrics (the old rubric's tiers in order, then the new
   rubric's tiers the old one does not have);
 * the score deltas (new − old reported score, rounded to 0.1): count, min,
-  median, max, mean (rounded to 0.001) and a histogram with fixed bins of 5
-  points from −100 to +100 (``[low, low + 5)``, the last bin ``[95, 100]``),
-  only non-empty bins listed;
+  median, max, mean (rounded to 0.001) and a histogram whose bins fit the
+  data: the narrowest width of 0.1, 0.2, 0.5, 1, 2, 5, 10, 20 or 50 points
+  that covers min to max in at most :data:`MAX_BINS` bins, edges at
+  multiples of it (``[low, low + width)``), only non-empty bins listed;
 * how many cases become certified and how many stop being certified;
 * the gates that newly trigger (id → number of cases where the gate triggers
   under the new rubric and not under the old) and those that stop triggering;
@@ -51,19 +52,23 @@ __all__ = [
     "GateCount",
     "ImpactReport",
     "Mover",
+    "bin_width",
     "impact",
 ]
 
-BIN_WIDTH = 5
-"""Width, in points, of a histogram bin of score deltas."""
+MAX_BINS = 10
+"""At most this many bins span the score deltas, from the lowest to the highest."""
+
+#: The bin widths to choose from, in tenths of a point (deltas are multiples of 0.1).
+_WIDTHS = (1, 2, 5, 10, 20, 50, 100, 200, 500)
 
 
 @attrs.frozen
 class DeltaBin:
-    """Deltas in ``[low, high)`` (the last bin, ``[95, 100]``, includes 100)."""
+    """Deltas in ``[low, high)``."""
 
-    low: int
-    high: int
+    low: float
+    high: float
     count: int
 
 
@@ -79,6 +84,8 @@ class DeltaStats:
     """Rounded to 0.001; ``None`` (like min, median, max) when no case was assessed."""
     histogram: tuple[DeltaBin, ...]
     """Non-empty bins only, from the lowest."""
+    bin_width: float | None = None
+    """The width of the histogram's bins, in points (``None`` with no delta)."""
 
 
 @attrs.frozen
@@ -174,23 +181,30 @@ def _delta(old: Assessment, new: Assessment) -> float:
     return round1(new.score - old.score)
 
 
-def _bin(delta: float) -> int:
-    """The low edge of the bin of *delta*."""
-    low = math.floor(delta / BIN_WIDTH) * BIN_WIDTH
-    return max(-100, min(100 - BIN_WIDTH, low))
+def bin_width(deltas: list[float]) -> int:
+    """The histogram's bin width for *deltas*, in tenths of a point: the
+    narrowest that spans min to max in at most :data:`MAX_BINS` bins."""
+    tenths = [round(d * 10) for d in deltas]
+    low, high = min(tenths), max(tenths)
+    for width in _WIDTHS:
+        if high // width - low // width + 1 <= MAX_BINS:
+            return width
+    return _WIDTHS[-1]  # pragma: no cover - deltas lie in [-100, 100]
 
 
 def _stats(deltas: list[float]) -> DeltaStats:
     if not deltas:
         return DeltaStats(0, None, None, None, None, ())
-    bins = Counter(_bin(d) for d in deltas)
+    width = bin_width(deltas)
+    bins = Counter(round(d * 10) // width * width for d in deltas)
     return DeltaStats(
         count=len(deltas),
         min=min(deltas),
         median=round(statistics.median(deltas), 3) + 0.0,
         max=max(deltas),
         mean=round(math.fsum(deltas) / len(deltas), 3) + 0.0,
-        histogram=tuple(DeltaBin(low, low + BIN_WIDTH, bins[low]) for low in sorted(bins)),
+        histogram=tuple(DeltaBin(low / 10 + 0.0, (low + width) / 10 + 0.0, bins[low]) for low in sorted(bins)),
+        bin_width=width / 10,
     )
 
 

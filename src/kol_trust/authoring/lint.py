@@ -241,7 +241,9 @@ def _best_evidence(rubric: Rubric, combo: _Combo, day: dt.date) -> list[Evidence
             k = criterion.prior_weight or 0.0
             p = criterion.prior if criterion.prior is not None else 0.0
             # 1 − c = k(1 − p) / (r·N·n + k): make it at most 1e-7.
-            needed = k * (1.0 - p) / (source.reliability * _MAX_SAMPLE * 1e-7)
+            # A tiny reliability makes the divisor underflow to 0: then as many records as allowed.
+            divisor = source.reliability * _MAX_SAMPLE * 1e-7
+            needed = k * (1.0 - p) / divisor if divisor > 0 else math.inf
             count = max(1, min(_MAX_PROPORTION_RECORDS, math.ceil(needed) if math.isfinite(needed) else 10**9))
         size = _MAX_SAMPLE if criterion.measure is Measure.PROPORTION else 1
         evidence.extend(

@@ -323,28 +323,84 @@ def _width(text: str) -> int:
     return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _text_table(rows: list[Row], indent: str = "  ") -> list[str]:
-    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = []
-    for row in rows:
-        cells = [cell + " " * (w - _width(cell)) for cell, w in zip(row, widths, strict=True)]
-        lines.append((indent + "  ".join(cells)).rstrip())
+#: A column is never wrapped narrower than this.
+MIN_COLUMN = 12
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """*text* in lines of at most *width* columns, broken at spaces (a longer word is cut)."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        while _width(word) > width:  # a word longer than the column
+            if line:
+                lines.append(line)
+                line = ""
+            lines.append(word[:width])
+            word = word[width:]
+        candidate = f"{line} {word}" if line else word
+        if _width(candidate) <= width:
+            line = candidate
+        else:
+            lines.append(line)
+            line = word
+    lines.append(line)
     return lines
 
 
-def rubric_table(rubric: Rubric, lang: str = "en") -> str:
-    """*rubric* as plain-text tables, titles in *lang* (``"vi"`` or ``"en"``)."""
+def _fit(rows: list[Row], indent: int, width: int | None) -> list[int]:
+    """Column widths that fit *width* (with *indent* and two spaces between
+    columns): the widest column is narrowed a column at a time, none below its
+    longest word or :data:`MIN_COLUMN`, whichever is more."""
+    natural = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    if width is None:
+        return natural
+    floor = [
+        min(natural[i], max(MIN_COLUMN, *(_width(w) for row in rows for w in row[i].split(" "))))
+        for i in range(len(natural))
+    ]
+    widths = list(natural)
+    while indent + sum(widths) + 2 * (len(widths) - 1) > width:
+        narrower = [i for i in range(len(widths)) if widths[i] > floor[i]]
+        if not narrower:
+            break  # as narrow as it goes
+        widths[max(narrower, key=lambda i: widths[i])] -= 1
+    return widths
+
+
+def _text_table(rows: list[Row], indent: str = "  ", width: int | None = None) -> list[str]:
+    widths = _fit(rows, len(indent), width)
+    lines = []
+    for row in rows:
+        wrapped = [_wrap(cell, w) if _width(cell) > w else [cell] for cell, w in zip(row, widths, strict=True)]
+        for k in range(max(len(cell) for cell in wrapped)):
+            parts = [cell[k] if k < len(cell) else "" for cell in wrapped]
+            cells = [part + " " * (w - _width(part)) for part, w in zip(parts, widths, strict=True)]
+            lines.append((indent + "  ".join(cells)).rstrip())
+    return lines
+
+
+def rubric_table(rubric: Rubric, lang: str = "en", *, width: int | None = None) -> str:
+    """*rubric* as plain-text tables, titles in *lang* (``"vi"`` or ``"en"``).
+
+    With *width* (a terminal's columns), tables wider than that wrap their
+    widest columns' text onto more lines; without it, nothing wraps.
+    """
     s = _Sections(rubric, _langs(lang, ("vi", "en")), _plain, _plain)
     out = [f"Rubric {rubric.id} {rubric.version}: {rubric.title(lang)}"]
     out += _text_table([row for row in s.overview() if row[0] in ("Algorithm", "In force from", "Digest")])
 
     def section(title: str, rows: list[Row]) -> None:
-        out.extend(["", title, *_text_table(rows)])
+        out.extend(["", title, *_text_table(rows, width=width)])
 
     section("Pillars", s.pillars())
     out += ["", "Criteria (weights are relative within a pillar; shares apply when every criterion applies)"]
     for p in rubric.pillars:
-        out += ["", f"  {p.id}: {p.title(lang)} ({_pct(s.pillar_share[p.id])})", *_text_table(s.criteria(p.id), "    ")]
+        out += [
+            "",
+            f"  {p.id}: {p.title(lang)} ({_pct(s.pillar_share[p.id])})",
+            *_text_table(s.criteria(p.id), "    ", width),
+        ]
     section("Evidence rules", s.rules())
     section("Gates", s.gates() if rubric.gates else [["none"]])
     section("Tiers (best first)", s.tiers())

@@ -114,6 +114,15 @@ def public_key_to_pem(key: Ed25519PublicKey) -> bytes:
     return pem
 
 
+def _pem_kind(data: bytes) -> str | None:
+    """``"private"`` or ``"public"`` by the PEM header of *data* (``None`` for neither)."""
+    if re.search(rb"-----BEGIN (?:ENCRYPTED |OPENSSH |EC |RSA )?PRIVATE KEY-----", data):
+        return "private"
+    if re.search(rb"-----BEGIN (?:RSA )?PUBLIC KEY-----", data):
+        return "public"
+    return None
+
+
 def load_private_key(pem: str | bytes, password: str | bytes | None = None) -> Ed25519PrivateKey:
     """The Ed25519 private key of a PEM file (*password* for an encrypted one).
 
@@ -132,9 +141,11 @@ def load_private_key(pem: str | bytes, password: str | bytes | None = None) -> E
         if secret is None:
             raise KeyFormatError("the private key is encrypted: a password is needed") from None
         raise KeyFormatError(f"the private key is not encrypted: give no password ({e})") from None
-    except Exception as e:  # ValueError, UnsupportedAlgorithm, …: a bad file or a wrong password
-        hint = " or the password is wrong" if secret is not None else ""
-        raise KeyFormatError(f"not a PEM private key{hint} ({type(e).__name__})") from None
+    except Exception:  # ValueError, UnsupportedAlgorithm, …: a bad file or a wrong password
+        if _pem_kind(data) == "public":
+            raise KeyFormatError("a public key where a private key was expected") from None
+        hint = ", or the password is wrong" if secret is not None else ""
+        raise KeyFormatError(f"not a PEM private key{hint}") from None
     if not is_private_key(key):
         raise KeyFormatError(f"the private key is not an Ed25519 key but a {type(key).__name__}")
     result: Ed25519PrivateKey = key
@@ -153,8 +164,10 @@ def load_public_key(pem: str | bytes) -> Ed25519PublicKey:
     s = _serialization()
     try:
         key = s.load_pem_public_key(data)
-    except Exception as e:
-        raise KeyFormatError(f"not a PEM public key ({type(e).__name__})") from None
+    except Exception:  # ValueError, UnsupportedAlgorithm, …: not a public key file
+        if _pem_kind(data) == "private":
+            raise KeyFormatError("a private key where a public key was expected") from None
+        raise KeyFormatError("not a PEM public key") from None
     if not is_public_key(key):
         raise KeyFormatError(f"the public key is not an Ed25519 key but a {type(key).__name__}")
     result: Ed25519PublicKey = key

@@ -20,7 +20,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from ..errors import KolTrustError, RubricNotFoundError
+from ..errors import KolTrustError
 from ..version import __version__
 from . import assess, batch, certification, data, report, rubric, schema
 from .common import InputError
@@ -55,9 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.run(args, out)
         return code
-    except (InputError, KolTrustError) as e:
-        prefix = "" if isinstance(e, InputError | RubricNotFoundError) else f"{type(e).__name__}: "
-        sys.stderr.write(f"kol-trust: {prefix}{e}\n")
+    except (InputError, KolTrustError) as e:  # the message says what is wrong and where: no class names
+        sys.stderr.write(f"kol-trust: {e}\n")
         return 2
     except BrokenPipeError:
         return 1

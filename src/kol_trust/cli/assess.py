@@ -2,7 +2,8 @@
 
 ``assess`` prints a readable report (:func:`print_assessment`) or, with
 ``--format json``, the assessment document; ``demo`` does the same for every
-example case shipped in ``kol_trust/examples/`` (:func:`example_cases`).
+example case shipped with the package (:func:`example_cases`, in
+:func:`examples_folder`).
 """
 
 from __future__ import annotations
@@ -10,67 +11,81 @@ from __future__ import annotations
 import argparse
 import importlib.resources
 import json
+import shlex
 from collections import Counter
+from pathlib import Path
 from typing import Any, TextIO
 
-from ..assessment import Assessment
+from ..assessment import Assessment, ExclusionReason
 from ..cases import rubric_for
 from ..engine import assess
 from ..model import Case
+from ..numbers import localized
 from ..rubric import Rubric
 from ..wire import from_json, to_dict, to_json
-from .common import case_rubric, iso_date, load_document, print_table
+from ..words import word
+from .common import assess_document, case_rubric, iso_date, load_document, print_table
 
-__all__ = ["add_parsers", "example_cases", "print_assessment"]
+__all__ = ["add_parsers", "example_cases", "examples_folder", "print_assessment"]
 
 
-def _num(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}"
+def _num(value: float | None, lang: str) -> str:
+    return "—" if value is None else localized(f"{value:.1f}", lang)
 
 
 def print_assessment(a: Assessment, case: Case, rubric: Rubric, lang: str, out: TextIO) -> None:
-    """The readable report of one assessment."""
+    """The readable report of one assessment, every word in *lang* (from :mod:`kol_trust.words`)."""
     subject = case.subject
     tier = rubric.tier(a.tier)
-    out.write(f"{subject.name} ({subject.id}, {subject.kind.value}) as of {a.as_of.isoformat()}\n")
-    out.write(f"Rubric {a.rubric.id} {a.rubric.version}  {a.rubric.digest}\n\n")
+    kind = subject.kind.value.upper()
+    day = a.as_of.strftime("%d/%m/%Y") if lang == "vi" else a.as_of.isoformat()
+    out.write(word("assess.heading", lang, name=subject.name, id=subject.id, kind=kind, date=day) + "\n")
+    out.write(word("assess.rubric", lang, id=a.rubric.id, version=a.rubric.version, digest=a.rubric.digest) + "\n\n")
     print_table(
         [
-            ["Score", f"{a.score:.1f} / 100"],
-            ["Tier", f"{a.tier}: {tier.title(lang)}"],
-            ["Certified", "yes" if a.certified else "no"],
-            ["Coverage", f"{a.coverage:.1f} %"],
+            [word("report.score", lang), word("assess.score", lang, score=_num(a.score, lang))],
+            [word("report.tier", lang), f"{tier.title(lang)} ({a.tier})"],
+            [word("report.certified", lang), word("report.yes" if a.certified else "report.no", lang)],
+            [word("report.coverage", lang), f"{_num(a.coverage, lang)} %"],
         ],
         out,
     )
-    out.write("\nPillars\n")
-    print_table([[p.id, _num(p.score), rubric.pillar(p.id).title(lang)] for p in a.pillars], out, indent="  ")
-    out.write("\nGates triggered\n")
+    out.write(f"\n{word('report.pillars', lang)}\n")
+    rows = [[p.id, _num(p.score, lang), rubric.pillar(p.id).title(lang)] for p in a.pillars]
+    print_table(rows, out, indent="  ")
+    out.write(f"\n{word('report.gates', lang)}\n")
     if a.gates:
         gate_titles = {g.id: g.title(lang) for g in rubric.gates}
         rows = []
         for g in a.gates:
-            effects = ([f"cap {g.cap:g}"] if g.cap is not None else []) + (["disqualifies"] if g.disqualify else [])
-            rows.append([g.id, ", ".join(effects), gate_titles[g.id]])
+            effects = [word("report.cap", lang, cap=localized(f"{g.cap:g}", lang))] if g.cap is not None else []
+            effects += [word("report.disqualify", lang)] if g.disqualify else []
+            rows.append([g.id, "; ".join(effects), gate_titles[g.id]])
         print_table(rows, out, indent="  ")
     else:
-        out.write("  none\n")
-    out.write("\nTop reasons\n")
-    reasons = [r for r in a.reasons if r.loss is not None]
-    if reasons:
-        print_table(
-            [[r.code, f"-{r.loss:.1f}", r.cause.value, rubric.criterion(r.code).title(lang)] for r in reasons],
-            out,
-            indent="  ",
-        )
+        out.write(f"  {word('report.no_gates', lang)}\n")
+    out.write(f"\n{word('report.reasons', lang)}\n")
+    if a.reasons:
+        for n, r in enumerate(a.reasons, start=1):
+            out.write(f"  {n}. {r.text(rubric)(lang)}\n")
     else:
-        out.write("  none: nothing costs points\n")
+        out.write(f"  {word('report.no_reasons', lang)}\n")
     used = sum(len(c.evidence) for c in a.criteria)
-    out.write(f"\nEvidence: {used} used, {len(a.excluded)} excluded")
+    out.write("\n" + word("assess.evidence", lang, used=used, excluded=len(a.excluded)))
     if a.excluded:
-        counts = Counter(x.reason.value for x in a.excluded)
-        out.write(" (" + ", ".join(f"{reason} {n}" for reason, n in sorted(counts.items())) + ")")
-    out.write(f"\nFingerprint {a.fingerprint}\n")
+        counts = Counter(x.reason for x in a.excluded)
+        parts = [
+            f"{word('exclusion.' + reason.value, lang)} {counts[reason]}"
+            for reason in ExclusionReason
+            if counts[reason]
+        ]
+        out.write(" (" + ", ".join(parts) + ")")
+    out.write(f"\n{word('report.fingerprint', lang)} {a.fingerprint}\n")
+
+
+def examples_folder() -> Path:
+    """Where the bundled example cases are on this machine (a folder a user can open)."""
+    return Path(str(importlib.resources.files("kol_trust") / "examples"))
 
 
 def example_cases() -> list[tuple[str, Case]]:
@@ -87,8 +102,8 @@ def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
     case = load_document(args.case, Case)
     if args.as_of is not None:
         case = Case(subject=case.subject, evidence=case.evidence, as_of=args.as_of, rubric=case.rubric)
-    rubric = case_rubric(args.rubric, case)
-    assessment = assess(case.subject, case.evidence, rubric=rubric, as_of=case.as_of)
+    rubric = case_rubric(args.rubric, case, args.case)
+    assessment = assess_document(args.case, case, rubric)
     if args.format == "json":
         out.write(to_json(assessment, indent=2) + "\n")
     else:
@@ -104,23 +119,28 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     if args.format == "json":
         out.write(json.dumps([to_dict(a) for _, _, a in results], ensure_ascii=False, indent=2) + "\n")
         return 0
+    lang = args.lang
     first = results[0][2]
-    out.write(f"KOL Trust Standard: rubric {first.rubric.id} {first.rubric.version}, bundled example cases\n\n")
-    rows = [["subject", "kind", "score", "tier", "certified", "coverage", "gates"]]
-    for case, _, a in results:
+    out.write(word("demo.heading", lang, id=first.rubric.id, version=first.rubric.version) + "\n\n")
+    head = ["demo.subject", "demo.kind", "report.score", "report.tier", "report.certified", "report.coverage"]
+    rows = [[word(key, lang) for key in [*head, "demo.gates"]]]
+    for case, rubric, a in results:
         rows.append(
             [
                 f"{case.subject.name} ({case.subject.id})",
-                case.subject.kind.value,
-                f"{a.score:.1f}",
-                a.tier,
-                "yes" if a.certified else "no",
-                f"{a.coverage:.1f}",
+                case.subject.kind.value.upper(),
+                _num(a.score, lang),
+                rubric.tier(a.tier).title(lang),
+                word("report.yes" if a.certified else "report.no", lang),
+                _num(a.coverage, lang),
                 ", ".join(g.id for g in a.gates) or "—",
             ]
         )
     print_table(rows, out)
-    out.write("\nSee one in detail: kol-trust assess CASE.json (the cases are in kol_trust/examples/)\n")
+    folder = examples_folder()
+    first_file = folder / f"{example_cases()[0][0]}.json"
+    out.write("\n" + word("demo.see_one", lang, path=shlex.quote(str(first_file))) + "\n")
+    out.write(word("demo.folder", lang, folder=folder) + "\n")
     return 0
 
 
@@ -132,9 +152,10 @@ def add_parsers(commands: Any) -> None:
     p.add_argument("--rubric", metavar="VERSION|FILE", help="a built-in version such as 1.0.0, or a rubric file")
     p.add_argument("--as-of", type=iso_date, metavar="DATE", help="assess on this day instead of the case's as_of")
     p.add_argument("--format", choices=("table", "json"), default="table")
-    p.add_argument("--lang", choices=("vi", "en"), default="en", help="language of titles (default: en)")
+    p.add_argument("--lang", choices=("vi", "en"), default="en", help="language of the report (default: en)")
     p.set_defaults(run=_cmd_assess)
 
     p = commands.add_parser("demo", help="assess the bundled example cases", description="Assess bundled examples.")
     p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--lang", choices=("vi", "en"), default="en", help="language of the table (default: en)")
     p.set_defaults(run=_cmd_demo)

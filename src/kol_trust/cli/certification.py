@@ -43,11 +43,19 @@ from ..certification import (
     verify_certificate,
     verify_revocation_list,
 )
-from ..engine import assess
 from ..errors import CertificationRefused, SignatureError
 from ..model import Case
 from ..wire import to_json
-from .common import InputError, case_rubric, input_name, iso_date, load_document, read_input, write_output
+from .common import (
+    InputError,
+    assess_document,
+    case_rubric,
+    input_name,
+    iso_date,
+    load_document,
+    read_input,
+    write_output,
+)
 
 if TYPE_CHECKING:
     # For annotations only: cryptography is the optional ``sign`` extra, which
@@ -114,8 +122,8 @@ def _cmd_keygen(args: argparse.Namespace, out: TextIO) -> int:
 def _cmd_certify(args: argparse.Namespace, out: TextIO) -> int:
     case = load_document(args.case, Case)
     key = _private_key(args.key)
-    rubric = case_rubric(args.rubric, case)
-    assessment = assess(case.subject, case.evidence, rubric=rubric, as_of=case.as_of)
+    rubric = case_rubric(args.rubric, case, args.case)
+    assessment = assess_document(args.case, case, rubric)
     issued_on = args.on if args.on is not None else _today()
     try:
         certificate = certify(

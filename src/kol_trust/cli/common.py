@@ -14,6 +14,7 @@ module, so the package has no import cycle.
   output; a file appears only complete), :func:`print_table`.
 * Rubrics: :func:`resolve_rubric` (``--rubric VERSION|FILE``),
   :func:`case_rubric` (``--rubric`` or the case's own rubric).
+* Assessing: :func:`assess_document` (errors name the file and the records).
 """
 
 from __future__ import annotations
@@ -28,9 +29,11 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO, TextIO, TypeVar
 
+from ..assessment import Assessment
 from ..cases import rubric_for
 from ..checks import DATE_PATTERN, VERSION_PATTERN
-from ..errors import ValidationError
+from ..engine import assess
+from ..errors import EvidenceConflictError, Problem, RubricNotFoundError, ValidationError
 from ..model import Case
 from ..registry import load_rubric
 from ..rubric import Rubric
@@ -38,6 +41,7 @@ from ..wire import from_json, parse_rubric_text, rubric_format
 
 __all__ = [
     "InputError",
+    "assess_document",
     "atomic_output",
     "case_rubric",
     "input_name",
@@ -191,7 +195,35 @@ def resolve_rubric(spec: str) -> Rubric:
     return load_document(spec, Rubric)
 
 
-def case_rubric(spec: str | None, case: Case) -> Rubric:
-    """The rubric to assess *case* under: ``--rubric`` *spec* when given
-    (:func:`resolve_rubric`); else the case's own rubric (STANDARD §1.3)."""
-    return rubric_for(case) if spec is None else resolve_rubric(spec)
+def case_rubric(spec: str | None, case: Case, path: str = "-", err: TextIO | None = None) -> Rubric:
+    """The rubric to assess *case* (read from *path*) under: ``--rubric``
+    *spec* when given (:func:`resolve_rubric`); else the case's own rubric
+    (STANDARD §1.3).  A case rubric that is not built in is an
+    :class:`InputError` naming the file and ``$.rubric`` (or ``$.as_of`` when
+    no rubric is in force that day).  When *spec* overrides a rubric the case
+    names, a note on *err* (standard error) says so."""
+    if spec is None:
+        try:
+            return rubric_for(case)
+        except RubricNotFoundError as e:
+            where = "$.rubric" if case.rubric is not None else "$.as_of"
+            raise InputError(f"{input_name(path)}: {where}: {e}") from None
+    rubric = resolve_rubric(spec)
+    if case.rubric is not None and case.rubric != rubric.version:
+        (err or sys.stderr).write(
+            f"kol-trust: note: {input_name(path)}: $.rubric names version {case.rubric}; "
+            f"assessed under --rubric {spec} ({rubric.id} {rubric.version}) instead\n"
+        )
+    return rubric
+
+
+def assess_document(path: str, case: Case, rubric: Rubric) -> Assessment:
+    """*case*, read from *path*, assessed under *rubric*; two evidence records
+    with one id and different content are an :class:`InputError` naming the
+    file and the JSON path of each."""
+    try:
+        return assess(case.subject, case.evidence, rubric=rubric, as_of=case.as_of)
+    except EvidenceConflictError as e:
+        paths = [f"$.evidence[{i}]" for i, record in enumerate(case.evidence) if record.id == e.evidence_id]
+        problems = [Problem(f"{p}.id", f"{e} (the records with this id: {', '.join(paths)})") for p in paths[1:2]]
+        raise InputError(f"{input_name(path)}: {ValidationError('Case document', problems)}") from None

@@ -11,10 +11,9 @@ from __future__ import annotations
 import argparse
 from typing import Any, TextIO
 
-from ..engine import assess
 from ..model import Case
 from ..report import render_badge, render_report
-from .common import InputError, case_rubric, load_document, write_output
+from .common import InputError, assess_document, case_rubric, load_document, write_output
 
 __all__ = ["add_parsers"]
 
@@ -25,8 +24,8 @@ def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     if args.html == "-" and args.svg == "-":
         raise InputError("--html and --svg cannot both be standard output")
     case = load_document(args.case, Case)
-    rubric = case_rubric(args.rubric, case)
-    assessment = assess(case.subject, case.evidence, rubric=rubric, as_of=case.as_of)
+    rubric = case_rubric(args.rubric, case, args.case)
+    assessment = assess_document(args.case, case, rubric)
     outputs: list[tuple[str, str]] = []
     if args.html is not None:
         outputs.append((args.html, render_report(case, assessment, rubric, lang=args.lang)))

@@ -3,36 +3,43 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 from typing import Any, TextIO
 
+from ..authoring.draft import rubric_toml
 from ..authoring.show import rubric_markdown, rubric_table
-from ..errors import ValidationError
 from ..registry import load_rubric
-from ..wire import parse_rubric_text, rubric_digest, rubric_format, to_json
-from .common import InputError, input_name, read_input, resolve_rubric
+from ..wire import rubric_digest, to_json
+from .common import resolve_rubric, whole_number
 
 __all__ = ["add_parsers"]
 
 
 def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
-    path: str = args.file
-    try:
-        rubric = parse_rubric_text(read_input(path), format=rubric_format(path))
-    except ValidationError as e:
-        # Every problem, each with its JSON path, one per line (exit code 2).
-        raise InputError(f"{input_name(path)}: {e}") from None
+    # A built-in version or a file; every problem, each with its JSON path, one per line (exit code 2).
+    rubric = resolve_rubric(args.file)
     out.write(f"valid: {rubric.id} {rubric.version} {rubric_digest(rubric)}\n")
     return 0
+
+
+def _columns(given: int | None, out: TextIO) -> int | None:
+    """The width to wrap tables to: ``--width``, else the terminal's (``COLUMNS`` when
+    set) when writing to a terminal, else none (a file or a pipe gets whole lines)."""
+    if given is not None:
+        return given if given > 0 else None
+    return shutil.get_terminal_size().columns if out.isatty() else None
 
 
 def _cmd_show(args: argparse.Namespace, out: TextIO) -> int:
     rubric = load_rubric() if args.rubric is None else resolve_rubric(args.rubric)
     if args.format == "json":
         out.write(to_json(rubric, indent=2) + "\n")
+    elif args.format == "toml":
+        out.write(rubric_toml(rubric))
     elif args.format == "markdown":
         out.write(rubric_markdown(rubric, args.lang))
     else:
-        out.write(rubric_table(rubric, args.lang))
+        out.write(rubric_table(rubric, args.lang, width=_columns(args.width, out)))
     return 0
 
 
@@ -42,12 +49,15 @@ def add_parsers(sub: Any) -> None:
         "validate",
         help="check a rubric file against every rule of the standard",
         description=(
-            "Check a rubric file (JSON, or TOML when it ends in .toml) against every rule of STANDARD §1.4. "
+            "Check a rubric file (JSON, or TOML when it ends in .toml) or a built-in version such as 1.0.0 "
+            "against every rule of STANDARD §1.4. "
             "Prints 'valid: ID VERSION DIGEST' and exits 0, or lists every problem with its JSON path on "
             "standard error and exits 2."
         ),
     )
-    p.add_argument("file", metavar="FILE", help="the rubric file; - reads JSON from standard input")
+    p.add_argument(
+        "file", metavar="FILE|VERSION", help="the rubric file, or a built-in version; - reads JSON from standard input"
+    )
     p.set_defaults(run=_cmd_validate)
 
     p = sub.add_parser(
@@ -64,8 +74,15 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--lang", choices=("vi", "en"), default="en", help="language of titles (default: en)")
     p.add_argument(
         "--format",
-        choices=("table", "markdown", "json"),
+        choices=("table", "markdown", "json", "toml"),
         default="table",
-        help="table (default), markdown, or the rubric's JSON document with defaults filled in",
+        help="table (default), markdown, or the rubric's document with defaults filled in, as JSON or TOML "
+        "(a draft of a new version: it loads back to the same digest)",
+    )
+    p.add_argument(
+        "--width",
+        type=whole_number(0),
+        metavar="COLUMNS",
+        help="wrap the table to this many columns (default: the terminal's; 0: never wrap)",
     )
     p.set_defaults(run=_cmd_show)

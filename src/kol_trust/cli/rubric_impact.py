@@ -89,14 +89,15 @@ def print_impact(report: ImpactReport, out: TextIO, *, lines: list[int] | None =
     d = report.deltas
     out.write(
         f"\nScore deltas (new − old): count {d.count}, min {_signed(d.min)}, median {_signed(d.median)}, "
-        f"max {_signed(d.max)}, mean {'—' if d.mean is None else f'{d.mean:+.3f}'}\n"
+        f"max {_signed(d.max)}, mean {'—' if d.mean is None else f'{d.mean:+.3f}'}"
+        + (f", bins of {d.bin_width:g} points\n" if d.bin_width is not None else "\n")
     )
     if d.histogram:
         peak = max(b.count for b in d.histogram)
         print_table(
             [
                 [
-                    f"[{b.low:+d}, {b.high:+d}{']' if b.high == 100 else ')'}",
+                    f"[{b.low:+.1f}, {b.high:+.1f})",
                     str(b.count),
                     "#" * max(1, round(40 * b.count / peak)),
                 ]

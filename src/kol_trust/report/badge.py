@@ -16,13 +16,12 @@ import unicodedata
 
 from ..assessment import Assessment
 from ..cases import rubric_of
+from ..model import SubjectKind
 from ..numbers import localized
 from ..rubric import Rubric
+from ..words import check_lang, word
 
-__all__ = ["render_badge", "tier_colour"]
-
-#: The languages of the outputs.
-LANGS = ("vi", "en")
+__all__ = ["badge_label", "badge_title", "render_badge", "tier_colour"]
 
 #: Colours of the tiers: certified tiers in shades of green (best first), an
 #: uncertified tier above the last in orange, the last tier in grey, and any
@@ -33,10 +32,6 @@ GREY = "#555d66"
 RED = "#b3261e"
 LABEL_GREY = "#4a4f55"
 
-_LABEL = {"vi": "Tín nhiệm KOL", "en": "KOL Trust"}
-_CERTIFIED = {"vi": "được chứng nhận", "en": "certified"}
-_NOT_CERTIFIED = {"vi": "chưa được chứng nhận", "en": "not certified"}
-_DISQUALIFIED = {"vi": "bị loại", "en": "disqualified"}
 
 # Characters XML 1.0 does not allow (and noncharacters): replaced by U+FFFD.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
@@ -85,12 +80,6 @@ _DEFAULT_UPPER = 7.6
 _DEFAULT_DIGIT = 7.0
 _DEFAULT_WIDE = 11.0
 _DEFAULT_OTHER = 7.0
-
-
-def check_lang(lang: str) -> None:
-    """Raise ``ValueError`` unless *lang* is ``"vi"`` or ``"en"``."""
-    if lang not in LANGS:
-        raise ValueError(f"lang must be 'vi' or 'en', got {lang!r}")
 
 
 def clean(text: str) -> str:
@@ -153,30 +142,39 @@ def check_rubric(assessment: Assessment, rubric: Rubric) -> None:
     rubric_of(assessment, rubric)
 
 
-def badge_title(assessment: Assessment, rubric: Rubric, lang: str) -> str:
+def badge_label(lang: str, kind: SubjectKind | str = SubjectKind.KOL) -> str:
+    """The badge's label: ``KOL Trust`` (``Tín nhiệm KOL``), ``KOC Trust`` for a KOC."""
+    return word(f"brand.{SubjectKind(kind).value}", lang)
+
+
+def badge_title(assessment: Assessment, rubric: Rubric, lang: str, *, kind: SubjectKind | str = SubjectKind.KOL) -> str:
     """The badge's accessible text, such as ``KOL Trust: 91.4/100 · High trust (certified)``."""
     check_lang(lang)
     tier = rubric.tier(assessment.tier).title(lang)
     if assessment.disqualified:
-        status = _DISQUALIFIED[lang]
+        status = word("badge.disqualified", lang)
     else:
-        status = (_CERTIFIED if assessment.certified else _NOT_CERTIFIED)[lang]
-    return f"{_LABEL[lang]}: {number(assessment.score, lang)}/100 · {tier} ({status})"
+        status = word("badge.certified" if assessment.certified else "badge.not_certified", lang)
+    return f"{badge_label(lang, kind)}: {number(assessment.score, lang)}/100 · {tier} ({status})"
 
 
-def render_badge(assessment: Assessment, rubric: Rubric, *, lang: str = "vi") -> str:
+def render_badge(
+    assessment: Assessment, rubric: Rubric, *, lang: str = "vi", kind: SubjectKind | str = SubjectKind.KOL
+) -> str:
     """A self-contained SVG badge of *assessment*: label, score and tier title.
 
     *rubric* must be the rubric of the assessment (``ValueError`` otherwise);
-    *lang* is ``"vi"`` (default) or ``"en"``.  The result is a complete SVG
-    document (UTF-8 text without an XML declaration), the same for the same
-    inputs, with a ``<title>`` and ``aria-label`` for screen readers.
+    *lang* is ``"vi"`` (default) or ``"en"``; *kind* is the subject's kind,
+    which names the label (``KOL Trust`` or ``KOC Trust``; the assessment
+    does not carry it).  The result is a complete SVG document (UTF-8 text
+    without an XML declaration), the same for the same inputs, with a
+    ``<title>`` and ``aria-label`` for screen readers.
     """
     check_lang(lang)
     check_rubric(assessment, rubric)
-    label = _LABEL[lang]
+    label = badge_label(lang, kind)
     value = f"{number(assessment.score, lang)} · {rubric.tier(assessment.tier).title(lang)}"
-    title = badge_title(assessment, rubric, lang)
+    title = badge_title(assessment, rubric, lang, kind=kind)
     pad = 6
     label_text = math.ceil(text_width(label))
     value_text = math.ceil(text_width(clean(value)))

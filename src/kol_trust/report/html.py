@@ -18,126 +18,17 @@ from collections.abc import Iterable
 
 from ..assessment import Assessment, Cause, CriterionResult, ExclusionReason
 from ..improvement import ImprovementPlan, Opportunity, Shortfall, improvement_plan
-from ..model import Case, SubjectKind
+from ..model import Case
 from ..numbers import localized
 from ..rubric import Rubric
-from .badge import badge_title, check_lang, check_rubric, esc, number, render_badge, tier_colour
+from ..words import category, check_lang, word
+from .badge import badge_title, check_rubric, esc, number, render_badge, tier_colour
 
 __all__ = ["CSP", "render_report"]
 
 #: The page's Content-Security-Policy: nothing may load or run but inline
 #: styles and ``data:`` images.
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
-
-# -- words ----------------------------------------------------------------------------
-
-_WORDS: dict[str, tuple[str, str]] = {
-    "brand": ("Tín nhiệm KOL", "KOL Trust"),
-    "card": ("Phiếu đánh giá", "Report card"),
-    "as_of": ("Ngày đánh giá", "Assessed as of"),
-    "id": ("Mã", "Id"),
-    "categories": ("Lĩnh vực", "Categories"),
-    "channels": ("Kênh", "Channels"),
-    "followers": ("người theo dõi", "followers"),
-    "verified": ("đã xác minh", "verified"),
-    "agency": ("Công ty quản lý", "Agency"),
-    "result": ("Kết quả", "Result"),
-    "score": ("Điểm", "Score"),
-    "of_100": ("trên 100", "out of 100"),
-    "tier": ("Xếp hạng", "Tier"),
-    "certified": ("Được chứng nhận", "Certified"),
-    "yes": ("Có", "Yes"),
-    "no": ("Không", "No"),
-    "valid_for": ("có hiệu lực {days} ngày kể từ ngày đánh giá", "valid for {days} days from the assessment date"),
-    "disqualified": ("bị loại do điều kiện bắt buộc", "disqualified by a gate"),
-    "coverage": ("Độ phủ bằng chứng", "Evidence coverage"),
-    "evidence": ("Bằng chứng", "Evidence"),
-    "used_excluded": ("{used} được dùng, {excluded} bị loại", "{used} used, {excluded} excluded"),
-    "pillars": ("Điểm theo trụ cột", "Pillar scores"),
-    "pillar": ("Trụ cột", "Pillar"),
-    "not_applicable": ("không áp dụng", "not applicable"),
-    "chart_thresholds": (
-        "Vạch đứt: điểm trụ cột tối thiểu của hạng {tiers}.",
-        "Dashed lines: the minimum pillar score of {tiers}.",
-    ),
-    "gates": ("Điều kiện bắt buộc không đạt", "Gates triggered"),
-    "gate": ("Điều kiện bắt buộc", "Gate"),
-    "no_gates": ("Không có: mọi điều kiện bắt buộc đều đạt.", "None: every gate is passed."),
-    "cap": ("điểm tối đa {cap}", "score capped at {cap}"),
-    "disqualify": ("loại khỏi chứng nhận, xếp hạng thấp nhất", "disqualifies: last tier"),
-    "reasons": ("Lý do chính", "Main reasons"),
-    "no_reasons": ("Không có: không tiêu chí nào bị mất điểm.", "None: no criterion costs points."),
-    "points_lost": ("mất {loss} điểm", "{loss} points lost"),
-    "criteria": ("Chi tiết tiêu chí", "Criteria"),
-    "criterion": ("Tiêu chí", "Criterion"),
-    "loss": ("Điểm bị mất", "Points lost"),
-    "evidence_count": ("Số bằng chứng", "Evidence used"),
-    "no_evidence_note": ("chưa có bằng chứng", "no evidence"),
-    "excluded": ("Bằng chứng bị loại", "Excluded evidence"),
-    "no_excluded": ("Không có bằng chứng nào bị loại.", "No evidence record was excluded."),
-    "reason": ("Lý do", "Reason"),
-    "count": ("Số lượng", "Count"),
-    "plan": ("Kế hoạch cải thiện", "Improvement plan"),
-    "target": ("Hạng mục tiêu", "Target tier"),
-    "current": ("Hạng hiện tại", "Current tier"),
-    "top_tier": ("Đã ở hạng cao nhất của bộ tiêu chí.", "Already in the rubric's top tier."),
-    "shortfalls": ("Còn thiếu để đạt hạng mục tiêu", "Shortfalls for the target tier"),
-    "no_shortfalls": ("Không có.", "None."),
-    "what": ("Yêu cầu", "Requirement"),
-    "required": ("Cần đạt", "Required"),
-    "actual": ("Hiện có", "Current"),
-    "gap": ("Còn thiếu", "Gap"),
-    "advice": ("Khuyến nghị", "Advice"),
-    "opportunities": ("Cơ hội cải thiện", "Opportunities"),
-    "no_opportunities": ("Không có cơ hội cải thiện nào được tìm thấy.", "No opportunity was found."),
-    "max_gain": ("Tăng tối đa", "Max gain"),
-    "more_opportunities": ("Các tiêu chí khác có thể tăng điểm", "Other criteria that can add points"),
-    "current_score": ("Điểm hiện tại", "Current score"),
-    "lifts": ("Gỡ được điều kiện bắt buộc", "Clears the gates"),
-    "rubric": ("Bộ tiêu chí", "Rubric"),
-    "version": ("Phiên bản", "Version"),
-    "digest": ("Mã băm bộ tiêu chí", "Rubric digest"),
-    "algorithm": ("Thuật toán", "Algorithm"),
-    "fingerprint": ("Dấu vân tay dữ liệu", "Fingerprint"),
-    "footer_note": (
-        "Kết quả tính theo Tiêu chuẩn Tín nhiệm KOL; cùng dữ liệu đầu vào cho cùng dấu vân tay và cùng kết quả.",
-        "Computed by the KOL Trust Standard; equal inputs give the same fingerprint and the same result.",
-    ),
-}
-
-_KINDS: dict[SubjectKind, tuple[str, str]] = {
-    SubjectKind.KOL: ("KOL – người có sức ảnh hưởng", "KOL – key opinion leader"),
-    SubjectKind.KOC: ("KOC – người tiêu dùng có sức ảnh hưởng", "KOC – key opinion consumer"),
-}
-
-_CAUSES: dict[Cause, tuple[str, str]] = {
-    Cause.GATE: ("điều kiện bắt buộc", "gate"),
-    Cause.NO_EVIDENCE: ("chưa có bằng chứng", "no evidence"),
-    Cause.INCIDENTS: ("có vi phạm được ghi nhận", "recorded incidents"),
-    Cause.LOW_SCORE: ("điểm thấp", "low score"),
-}
-
-_EXCLUSIONS: dict[ExclusionReason, tuple[str, str]] = {
-    ExclusionReason.DUPLICATE: ("Trùng lặp", "Duplicate"),
-    ExclusionReason.SUBJECT_MISMATCH: ("Thuộc đối tượng khác", "About another subject"),
-    ExclusionReason.UNKNOWN_CRITERION: ("Tiêu chí không có trong bộ tiêu chí", "Unknown criterion"),
-    ExclusionReason.NOT_APPLICABLE: ("Tiêu chí không áp dụng", "Criterion not applicable"),
-    ExclusionReason.UNKNOWN_SOURCE: ("Nguồn không xác định", "Unknown source"),
-    ExclusionReason.SOURCE_NOT_ACCEPTED: ("Nguồn không được chấp nhận", "Source not accepted"),
-    ExclusionReason.FUTURE: ("Ghi nhận sau ngày đánh giá", "Dated after the assessment"),
-    ExclusionReason.EXPIRED: ("Đã hết hiệu lực", "Expired"),
-    ExclusionReason.TOO_OLD: ("Quá cũ", "Too old"),
-    ExclusionReason.OVERTURNED: ("Đã bị hủy bỏ", "Overturned"),
-    ExclusionReason.MEASURE_MISMATCH: ("Không khớp cách đo của tiêu chí", "Does not fit the criterion's measure"),
-}
-
-# By ShortfallKind value.
-_SHORTFALLS: dict[str, tuple[str, str]] = {
-    "score": ("Điểm tổng", "Overall score"),
-    "pillar": ("Điểm trụ cột", "Pillar score"),
-    "coverage": ("Độ phủ bằng chứng", "Evidence coverage"),
-    "gate": ("Điều kiện bắt buộc", "Gate"),
-}
 
 _FONTS = (
     'system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Helvetica Neue",Arial,"Liberation Sans","DejaVu Sans",'
@@ -226,20 +117,19 @@ class _Page:
     def __init__(self, rubric: Rubric, lang: str) -> None:
         self.rubric = rubric
         self.lang = lang
-        self._i = 1 if lang == "en" else 0
         self.gate_titles = {g.id: g.title(lang) for g in rubric.gates}
 
     def w(self, key: str, **values: str) -> str:
-        """The escaped UI text *key*, with escaped *values* filled in."""
-        return esc(_WORDS[key][self._i].format(**values))
+        """The escaped text ``report.<key>`` of the catalogue (*key*), with *values* filled in."""
+        return esc(word(f"report.{key}", self.lang, **values))
 
     def raw(self, key: str) -> str:
-        """The UI text *key*, not escaped."""
-        return _WORDS[key][self._i]
+        """The text ``report.<key>`` of the catalogue (*key*), not escaped."""
+        return word(f"report.{key}", self.lang)
 
-    def pick(self, pair: tuple[str, str]) -> str:
-        """The escaped member of a (vi, en) pair."""
-        return esc(pair[self._i])
+    def pick(self, key: str) -> str:
+        """The escaped text of any catalogue *key*."""
+        return esc(word(key, self.lang))
 
     def num(self, value: float | None, digits: int = 1) -> str:
         """A number in this language; ``—`` for none."""
@@ -305,10 +195,12 @@ def _header(case: Case, assessment: Assessment, page: _Page) -> str:
     subject = case.subject
     who = [
         f"<span>{page.w('id')}: {_code(subject.id)}</span>",
-        f"<span>{page.pick(_KINDS[subject.kind])}</span>",
+        f"<span>{page.pick('kind.' + subject.kind.value)}</span>",
     ]
     if subject.categories:
-        who.append(f"<span>{page.w('categories')}: {esc(', '.join(subject.categories))}</span>")
+        who.append(
+            f"<span>{page.w('categories')}: {esc(', '.join(category(c, page.lang) for c in subject.categories))}</span>"
+        )
     if subject.agency is not None:
         who.append(f"<span>{page.w('agency')}: {esc(subject.agency)}</span>")
     who.append(f"<span>{page.w('as_of')}: <time>{page.date(assessment.as_of)}</time></span>")
@@ -323,12 +215,12 @@ def _header(case: Case, assessment: Assessment, page: _Page) -> str:
                 text += f" · ✓ {page.w('verified')}"
             items.append(f"<li>{text}</li>")
         channels = f'<ul class="channels" aria-label="{page.w("channels")}">' + "".join(items) + "</ul>"
-    badge = render_badge(assessment, page.rubric, lang=page.lang)
+    badge = render_badge(assessment, page.rubric, lang=page.lang, kind=subject.kind)
     data = base64.b64encode(badge.encode("utf-8")).decode("ascii")
-    title = esc(badge_title(assessment, page.rubric, page.lang))
+    title = esc(badge_title(assessment, page.rubric, page.lang, kind=subject.kind))
     return (
         '<header class="top">\n<div>\n'
-        f'<p class="eyebrow">{page.w("brand")} · {page.w("card")}</p>\n'
+        f'<p class="eyebrow">{page.pick("brand." + subject.kind.value)} · {page.w("card")}</p>\n'
         f"<h1>{esc(subject.name)}</h1>\n"
         f'<p class="who">{"".join(who)}</p>\n{channels}\n</div>\n'
         f'<img class="badge" src="data:image/svg+xml;base64,{data}" alt="{title}">\n'
@@ -499,7 +391,7 @@ def _reasons(assessment: Assessment, page: _Page) -> str:
         lost = "" if r.loss is None else f'<span class="lost">{page.w("points_lost", loss=page.num(r.loss))}</span> '
         items.append(
             f"<li>{lost}<strong>{page.criterion_title(r.code)}</strong> "
-            f'<span class="muted">({_code(r.code)}; {page.pick(_CAUSES[r.cause])})</span></li>'
+            f'<span class="muted">({_code(r.code)}; {page.pick("cause." + r.cause.value)})</span></li>'
         )
     return head + '<ol class="reasons">\n' + "\n".join(items) + "\n</ol>\n</section>"
 
@@ -541,7 +433,11 @@ def _excluded(assessment: Assessment, page: _Page) -> str:
         return head + f"<p>{page.w('no_excluded')}</p>\n</section>"
     counts = Counter(x.reason for x in assessment.excluded)
     rows = [
-        [(page.pick(_EXCLUSIONS[reason]), False), (_code(reason.value), False), (page.count(counts[reason]), True)]
+        [
+            (page.pick("exclusion." + reason.value), False),
+            (_code(reason.value), False),
+            (page.count(counts[reason]), True),
+        ]
         for reason in ExclusionReason
         if counts[reason]
     ]
@@ -551,7 +447,7 @@ def _excluded(assessment: Assessment, page: _Page) -> str:
 
 def _shortfall_row(s: Shortfall, page: _Page) -> list[tuple[str, bool]]:
     kind = str(s.kind)
-    what = page.pick(_SHORTFALLS[kind]) if kind in _SHORTFALLS else esc(kind)
+    what = page.pick(f"shortfall.{kind}")
     if s.ref is not None:
         if kind == "pillar":
             what += f": {page.pillar_title(s.ref)}"
@@ -684,7 +580,7 @@ def render_report(
         raise ValueError("the improvement plan is not the plan of this assessment")
     page = _Page(rubric, lang)
     css = _CSS.replace("FONTS", _FONTS).replace("MONO", _MONO).replace("ACCENT", tier_colour(assessment, rubric))
-    title = f"{page.raw('brand')} · {case.subject.name}"
+    title = f"{word('brand.' + case.subject.kind.value, lang)} · {case.subject.name}"
     body = "\n".join(
         [
             _header(case, assessment, page),

@@ -95,7 +95,7 @@ def _tuple_hook_factory(t: Any) -> Callable[[Any, Any], tuple[Any, ...]]:
 
     def structure(value: Any, _: Any) -> tuple[Any, ...]:
         if not isinstance(value, list | tuple):
-            raise Invalid(f"expected a list, got {describe(value)}")
+            raise Invalid(f"expected an array, got {describe(value)}")
         out, errors = [], []
         for i, item in enumerate(value):
             try:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import sys
 import tomllib
 from pathlib import PurePath
 from typing import Any, TypeVar, overload
@@ -74,13 +75,17 @@ def parse_json(text: str | bytes, what: str = "JSON document") -> Any:
     except UnicodeDecodeError as e:
         raise ValidationError(what, [Problem("$", f"not UTF-8 text ({e.reason} at byte {e.start})")]) from None
     except json.JSONDecodeError as e:
+        if e.msg.startswith("Unexpected UTF-8 BOM"):
+            raise ValidationError(
+                what, [Problem("$", "not valid JSON: the text starts with a byte-order mark")]
+            ) from None
         raise ValidationError(
             what, [Problem("$", f"not valid JSON: {e.msg} (line {e.lineno}, column {e.colno})")]
         ) from None
     except RecursionError:
         raise ValidationError(what, [Problem("$", "nested too deeply")]) from None
     except ValueError as e:  # e.g. an integer with more digits than Python converts
-        raise ValidationError(what, [Problem("$", f"not valid JSON: {e}")]) from None
+        raise ValidationError(what, [Problem("$", f"not valid JSON: {_int_digits(e)}")]) from None
 
 
 @overload
@@ -125,6 +130,14 @@ def _plain(value: Any, path: str, problems: list[Problem]) -> Any:
     return value
 
 
+def _int_digits(e: ValueError) -> str:
+    """The integer-digits error of Python in the reader's words."""
+    limit = sys.get_int_max_str_digits()
+    if "integer string conversion" in str(e):
+        return f"a number with more than {limit} digits"
+    return str(e)
+
+
 def parse_rubric_text(text: str | bytes, *, format: str = "json") -> Rubric:
     """A rubric from its text; *format* is ``"json"`` or ``"toml"``."""
     if format == "json":
@@ -138,12 +151,17 @@ def parse_rubric_text(text: str | bytes, *, format: str = "json") -> Rubric:
             raise RubricError(
                 "Rubric document", [Problem("$", f"not UTF-8 text ({e.reason} at byte {e.start})")]
             ) from None
+    problems: list[Problem] = []
     try:
-        data = tomllib.loads(text)
+        plain = _plain(tomllib.loads(text), "$", problems)
     except tomllib.TOMLDecodeError as e:
         raise RubricError("Rubric document", [Problem("$", f"not valid TOML: {e}")]) from None
-    problems: list[Problem] = []
-    plain = _plain(data, "$", problems)
+    except RecursionError:
+        raise RubricError(
+            "Rubric document", [Problem("$", "not a rubric: arrays or tables nested too deeply")]
+        ) from None
+    except ValueError as e:  # an integer with more digits than Python converts (sys.get_int_max_str_digits())
+        raise RubricError("Rubric document", [Problem("$", f"not valid TOML: {_int_digits(e)}")]) from None
     if problems:
         raise RubricError("Rubric document", problems)
     return from_dict(plain, Rubric)
