@@ -54,7 +54,7 @@ from .common import (
     resolve_rubric,
     whole_number,
 )
-from .progress import Progress
+from .progress import Progress, input_size
 
 __all__ = ["CHECKPOINT_SECONDS", "add_parsers"]
 
@@ -121,14 +121,6 @@ class _Reader:
         while self.offset < n and (block := self.stream.read(min(n - self.offset, 1 << 20))):
             self.offset += len(block)
             self.digest.update(block)
-
-
-def _size(stream: BinaryIO) -> int | None:
-    try:
-        st = os.fstat(stream.fileno())
-    except (OSError, ValueError, AttributeError):
-        return None
-    return st.st_size if stat.S_ISREG(st.st_mode) else None
 
 
 def _count_lines(path: str) -> int | None:
@@ -383,7 +375,7 @@ def _cmd_batch(args: argparse.Namespace, out: TextIO) -> int:
             raise InputError("--resume needs -o and --errors to be files (not standard output, a pipe or a device)")
         resume = _Checkpoint.load(checkpoint.path)
     with open_input(args.input) as stream:
-        size = _size(stream)
+        size = input_size(stream)
         reader = _Reader(stream)
         if resume is not None:
             _check_resume(resume, options, size, args.input)

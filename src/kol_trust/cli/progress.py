@@ -19,10 +19,11 @@ of terminal output do not justify a dependency of the library for everyone.
 from __future__ import annotations
 
 import os
+import stat
 import time
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
-__all__ = ["Progress"]
+__all__ = ["CountingReader", "Progress", "input_size"]
 
 _BLOCKS = " ▏▎▍▌▋▊▉█"
 _REDRAW_SECONDS = 0.1
@@ -106,3 +107,27 @@ class Progress:
             self.stream.write("\r\x1b[K")
             self.stream.flush()
             self.shown = False
+
+
+def input_size(stream: BinaryIO) -> int | None:
+    """The size in bytes of *stream* when it is a regular file (the total of
+    a progress bar), else ``None`` (a pipe, a terminal)."""
+    try:
+        st = os.fstat(stream.fileno())
+    except (OSError, ValueError, AttributeError):
+        return None
+    return st.st_size if stat.S_ISREG(st.st_mode) else None
+
+
+class CountingReader:
+    """A binary stream's ``readline``, counting the bytes read in :attr:`offset`."""
+
+    def __init__(self, stream: BinaryIO, offset: int = 0) -> None:
+        self.stream = stream
+        self.offset = offset
+
+    def readline(self, size: int = -1, /) -> bytes:
+        """The next line, as :meth:`io.BufferedReader.readline`."""
+        line = self.stream.readline(size)
+        self.offset += len(line)
+        return line

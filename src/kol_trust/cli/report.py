@@ -14,7 +14,7 @@ from typing import Any, TextIO
 from ..engine import assess
 from ..model import Case
 from ..report import render_badge, render_report
-from .common import InputError, case_rubric, load_document, write_output
+from .common import InputError, case_rubric, distinct_outputs, load_document, write_output
 
 __all__ = ["add_parsers"]
 
@@ -24,6 +24,7 @@ def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
         raise InputError("nothing to write: give --html OUT.html, --svg BADGE.svg or both")
     if args.html == "-" and args.svg == "-":
         raise InputError("--html and --svg cannot both be standard output")
+    distinct_outputs(html=args.html, svg=args.svg)
     case = load_document(args.case, Case)
     rubric = case_rubric(args.rubric, case)
     assessment = assess(case.subject, case.evidence, rubric=rubric, as_of=case.as_of)
