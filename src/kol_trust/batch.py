@@ -131,6 +131,14 @@ def _how_it_ended(process: BaseProcess) -> str:
     return f"exit status {code}"
 
 
+def _died(process: BaseProcess, chunk: int | None) -> WorkerError:
+    process.join(timeout=1)
+    lost = f"while assessing chunk {chunk + 1} of the input" if chunk is not None else "between chunks"
+    return WorkerError(
+        f"worker process {process.pid} ended unexpectedly ({_how_it_ended(process)}) {lost}; the run is stopped"
+    )
+
+
 class _Pool:
     """Worker processes, each with its own pipe, watched for death."""
 
@@ -191,16 +199,18 @@ def _ordered_map(
             yield from fn(chunk)
         return
     pool = _Pool(fn, workers)
-    clean = False
+    finished = False
     try:
-        yield from _drive(pool, _chunks(items, chunk_size), stopped)
-        clean = True
+        finished = yield from _drive(pool, _chunks(items, chunk_size), stopped)
     finally:
-        pool.close(kill=not clean)
+        # Workers with nothing left to do exit when told; any other (stopped, an error, the
+        # caller gone) may be busy with a chunk nobody will read: ended at once.
+        pool.close(kill=not finished)
 
 
-def _drive(pool: _Pool, chunks: Iterator[list[A]], stopped: Callable[[], bool]) -> Iterator[Any]:
-    """Send chunks to the least busy worker (at most two each), yield results in order."""
+def _drive(pool: _Pool, chunks: Iterator[list[A]], stopped: Callable[[], bool]) -> Generator[Any, None, bool]:
+    """Send chunks to the least busy worker (at most two each), yield results in order;
+    return whether every chunk was done (``False``: stopped)."""
     n = len(pool.conns)
     held: list[deque[tuple[int, int]]] = [deque() for _ in range(n)]  # per worker: (chunk number, size)
     done: dict[int, tuple[bool, Any]] = {}
@@ -215,7 +225,10 @@ def _drive(pool: _Pool, chunks: Iterator[list[A]], stopped: Callable[[], bool]) 
             if chunk is None:
                 exhausted = True
                 break
-            pool.conns[w].send(chunk)
+            try:
+                pool.conns[w].send(chunk)
+            except OSError:  # it died while idle
+                raise _died(pool.processes[w], None) from None
             held[w].append((sent, len(chunk)))
             sent += 1
         while given in done:
@@ -224,8 +237,10 @@ def _drive(pool: _Pool, chunks: Iterator[list[A]], stopped: Callable[[], bool]) 
             if not ok:
                 raise result
             yield from result
-        if stopped() or (exhausted and given == sent):
-            return
+        if stopped():
+            return False
+        if exhausted and given == sent:
+            return True
         busy = [i for i in range(n) if held[i]]
         ready = wait([pool.conns[i] for i in busy] + [p.sentinel for p in pool.processes], POLL_SECONDS)
         for i in range(n):
@@ -241,12 +256,7 @@ def _drive(pool: _Pool, chunks: Iterator[list[A]], stopped: Callable[[], bool]) 
                 while given in done and done[given][0]:
                     yield from done.pop(given)[1]
                     given += 1
-                process.join(timeout=1)
-                lost = f"while assessing chunk {held[i][0][0] + 1} of the input" if held[i] else "between chunks"
-                raise WorkerError(
-                    f"worker process {process.pid} ended unexpectedly ({_how_it_ended(process)}) {lost}; "
-                    "the run is stopped"
-                )
+                raise _died(process, held[i][0][0] if held[i] else None)
 
 
 # -- cases ---------------------------------------------------------------------------
