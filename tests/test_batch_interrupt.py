@@ -62,25 +62,28 @@ def _start(src: Path, out: Path, err: Path, *options: str) -> subprocess.Popen[b
     )
 
 
-def _children(pid: int) -> list[int]:
+def _processes() -> list[tuple[int, str, int, int]]:
+    """(pid, state, parent pid, process group) of every process, from /proc."""
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                stat = (entry / "stat").read_text()
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
+            found.append((int(entry.name), fields[0], int(fields[1]), int(fields[2])))
     return found
 
 
+def _children(pid: int) -> list[int]:
+    return [p for p, state, parent, _ in _processes() if parent == pid and state != "Z"]
+
+
 def _group_gone(pgid: int, timeout: float = 10.0) -> bool:
+    """No live process left in the group (a zombie waiting for init to reap it is not alive)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        try:
-            os.killpg(pgid, 0)
-        except ProcessLookupError:
+        if not any(group == pgid and state != "Z" for _, state, _, group in _processes()):
             return True
         time.sleep(0.05)
     return False

@@ -360,7 +360,7 @@ def _check_resume(doc: dict[str, Any], options: dict[str, Any], size: int | None
 def _cmd_batch(args: argparse.Namespace, out: TextIO) -> int:
     if args.output == "-" and args.errors == "-":
         raise InputError("-o and --errors cannot both be standard output")
-    distinct_outputs(output=args.output, errors=args.errors)
+    distinct_outputs({"-o": args.output, "--errors": args.errors})
     for flag, path in (("-o", args.output), ("--errors", args.errors)):
         if args.input != "-" and path != "-" and _same_file(args.input, path):
             raise InputError(f"{flag} {path} is the input file: give the output its own file")

@@ -28,7 +28,7 @@ import os
 import secrets
 import stat
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO, TextIO, TypeVar
 
@@ -159,20 +159,20 @@ def output_error(path: str, e: OSError) -> Exception:
     return InputError(message) if e.errno in _PATH_ERRNOS else OutputError(message)
 
 
-def distinct_outputs(**paths: str | None) -> None:
+def distinct_outputs(paths: Mapping[str, str | None]) -> None:
     """Refuse two outputs that are one file: the same path, the same path
-    spelt two ways (``sub/../X``, a symbolic link) or two hard links.  Keyword
-    names are the options (``output="a", errors="b"``); ``None`` and ``-``
-    (standard output, refused separately) are skipped."""
+    spelt two ways (``sub/../X``, a symbolic link) or two hard links.  *paths*
+    maps each option as the user spells it (``-o``, ``--errors``) to its
+    path; ``None`` and ``-`` (standard output, refused separately) are
+    skipped."""
     seen: dict[str, str] = {}
-    for option, path in paths.items():
+    for flag, path in paths.items():
         if path is None or path == "-":
             continue
         key = os.path.realpath(path)
         with contextlib.suppress(OSError):
             st = os.stat(path)
             key = f"{st.st_dev}:{st.st_ino}"
-        flag = "--" + option.replace("_", "-")
         if key in seen:
             raise InputError(f"{seen[key]} and {flag} name the same file ({path}): give each its own file")
         seen[key] = flag

@@ -128,7 +128,7 @@ def _cmd_pack(args: argparse.Namespace, out: TextIO) -> int:
         raise InputError("--subjects and --evidence cannot both be standard input")
     if args.output == "-" and args.orphans == "-":
         raise InputError("-o and --orphans cannot both be standard output")
-    distinct_outputs(output=args.output, orphans=args.orphans)
+    distinct_outputs({"-o": args.output, "--orphans": args.orphans})
     enabled = Progress.wanted(sys.stderr, args.quiet)
     sizes = [_size_of(args.subjects), _size_of(args.evidence)]
     total = None if None in sizes else sum(s for s in sizes if s is not None)

@@ -94,7 +94,7 @@ class Progress:
         self.drawn = now
         text = self.line(done, items, noun, now)
         try:
-            columns = os.get_terminal_size(self.stream.fileno()).columns
+            columns = os.get_terminal_size(self.stream.fileno()).columns or 80  # 0: not known
         except (AttributeError, ValueError, OSError):
             columns = 80
         self.stream.write("\r" + text[: max(columns - 1, 10)] + "\x1b[K")

@@ -24,7 +24,7 @@ def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
         raise InputError("nothing to write: give --html OUT.html, --svg BADGE.svg or both")
     if args.html == "-" and args.svg == "-":
         raise InputError("--html and --svg cannot both be standard output")
-    distinct_outputs(html=args.html, svg=args.svg)
+    distinct_outputs({"--html": args.html, "--svg": args.svg})
     case = load_document(args.case, Case)
     rubric = case_rubric(args.rubric, case)
     assessment = assess(case.subject, case.evidence, rubric=rubric, as_of=case.as_of)
