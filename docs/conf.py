@@ -53,6 +53,7 @@ nitpick_ignore = [
         "cryptography.hazmat.primitives.asymmetric.ed25519.Ed25519PublicKey",
         "hypothesis.strategies.SearchStrategy",
         "collections.abc.Callable",
+        "collections.abc.Generator",
         "kol_trust.rubric.T",  # type variables
         "kol_trust.wire.convert.T",
         "kol_trust.wire.text.T",

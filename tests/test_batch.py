@@ -7,7 +7,6 @@ import io
 import json
 import subprocess
 import sys
-import types
 from pathlib import Path
 from typing import Any
 
@@ -196,9 +195,9 @@ def test_cli_all_good_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert "rejected 0" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("exc", [KeyboardInterrupt, RuntimeError])
-def test_cli_interrupted_run_leaves_no_output(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exc: type[BaseException]
+@pytest.mark.parametrize(("exc", "code"), [(KeyboardInterrupt, 130), (RuntimeError, 1)])
+def test_cli_failed_run_leaves_whole_lines_and_a_checkpoint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exc: type[BaseException], code: int
 ) -> None:
     calls = 0
     real = kt.assess  # what kol_trust.batch calls
@@ -212,14 +211,18 @@ def test_cli_interrupted_run_leaves_no_output(
 
     monkeypatch.setattr("kol_trust.batch.assess", flaky)
     data = "".join(_line(d) + "\n" for d in CASES).encode()
-    if exc is KeyboardInterrupt:
-        with pytest.raises(KeyboardInterrupt):
-            _batch(tmp_path, data, "--workers", "1")
-    else:
-        code, _, _ = _batch(tmp_path, data, "--workers", "1")
-        assert code == 1
+    assert _batch(tmp_path, data, "--workers", "1")[0] == code
     assert calls == 5
-    assert [p.name for p in tmp_path.iterdir()] == ["in.jsonl"]
+    # No temporary file; the output holds whole lines (none here: the first chunk failed), the
+    # checkpoint says where to resume, and --resume gives what an uninterrupted run gives.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["err.jsonl", "in.jsonl", "out.jsonl", "out.jsonl.checkpoint"]
+    assert (tmp_path / "out.jsonl").read_bytes() == b""
+    monkeypatch.setattr("kol_trust.batch.assess", real)
+    assert _batch(tmp_path, data, "--workers", "1", "--resume")[0] == 0
+    assert (tmp_path / "out.jsonl").read_text(encoding="utf-8") == "".join(
+        kt.to_json(kt.assess_case(kt.from_dict(d, kt.Case))) + "\n" for d in CASES
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["err.jsonl", "in.jsonl", "out.jsonl"]
 
 
 def test_cli_unreadable_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -257,37 +260,3 @@ def test_cli_stdin_stdout(tmp_path: Path) -> None:
     assert (
         proc.stderr.decode() == f"kol-trust: read {len(good) + len(bad)}, assessed {len(good)}, rejected {len(bad)}\n"
     )
-
-
-class _Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
-def test_progress_bar_only_on_a_terminal_with_tqdm(monkeypatch: pytest.MonkeyPatch) -> None:
-    from kol_trust.cli.batch import progress
-
-    seen: list[object] = []
-
-    class FakeTqdm:
-        def __init__(self, iterable: object, **kwargs: object) -> None:
-            seen.append(kwargs.get("file"))
-            self.iterable = iterable
-
-        def __iter__(self) -> object:
-            return iter(self.iterable)  # type: ignore[call-overload]
-
-    fake = types.ModuleType("tqdm")
-    fake.tqdm = FakeTqdm  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "tqdm", fake)
-    results = [1, 2, 3]
-
-    monkeypatch.setattr(sys, "stderr", io.StringIO())  # not a terminal: no bar
-    assert progress(results) is results  # type: ignore[arg-type]
-    terminal = _Terminal()
-    monkeypatch.setattr(sys, "stderr", terminal)
-    assert list(progress(results)) == results  # type: ignore[arg-type]
-    assert seen == [terminal]
-
-    monkeypatch.setitem(sys.modules, "tqdm", None)  # tqdm not installed: no bar
-    assert progress(results) is results  # type: ignore[arg-type]

@@ -4,6 +4,12 @@ Every error the library raises on purpose is a :class:`KolTrustError`, so an
 application can catch one type at its edge.  Errors about documents carry
 :attr:`ValidationError.problems`: every problem found, each with the JSON path
 where it is (``$.evidence[3].observed_at``), not just the first.
+
+The cost of a bad document is bounded: reading stops looking into a list after
+:data:`~kol_trust.errors.MAX_PROBLEMS` of its items have problems (one more problem says how many
+items were not checked), and the message of a :class:`ValidationError` lists at
+most :data:`~kol_trust.errors.MAX_PROBLEMS` problems ("… and N more"), each cut to
+:data:`~kol_trust.errors.MAX_PROBLEM_CHARS` characters.
 """
 
 from __future__ import annotations
@@ -13,6 +19,8 @@ from collections.abc import Iterable
 import attrs
 
 __all__ = [
+    "MAX_PROBLEMS",
+    "MAX_PROBLEM_CHARS",
     "CertificationError",
     "CertificationRefused",
     "EvidenceConflictError",
@@ -26,7 +34,16 @@ __all__ = [
     "SignatureError",
     "SigningUnavailable",
     "ValidationError",
+    "WorkerError",
 ]
+
+
+MAX_PROBLEMS = 100
+"""The most problems a :class:`ValidationError`'s message lists, and the most
+items of one list that reading reports problems in, before it stops looking."""
+
+MAX_PROBLEM_CHARS = 500
+"""The longest line of a :class:`ValidationError`'s message, in characters."""
 
 
 class KolTrustError(Exception):
@@ -49,7 +66,9 @@ class Problem:
 class ValidationError(KolTrustError, ValueError):
     """A document (subject, evidence, case, rubric, assessment) is invalid.
 
-    *problems* lists every problem found; ``str(error)`` names them all.
+    *problems* lists every problem found; ``str(error)`` names the first
+    :data:`~kol_trust.errors.MAX_PROBLEMS` of them, one a line (each cut to
+    :data:`~kol_trust.errors.MAX_PROBLEM_CHARS` characters), then how many more there are.
     """
 
     problems: tuple[Problem, ...]
@@ -60,10 +79,17 @@ class ValidationError(KolTrustError, ValueError):
         self.problems = tuple(problems)
         n = len(self.problems)
         head = f"invalid {what}: {n} problem{'s' if n != 1 else ''}"
-        super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
+        lines = [head, *(_cut(f"  {p}") for p in self.problems[:MAX_PROBLEMS])]
+        if n > MAX_PROBLEMS:
+            lines.append(f"  … and {n - MAX_PROBLEMS} more")
+        super().__init__("\n".join(lines))
 
     def __reduce__(self) -> tuple[object, ...]:
         return (type(self), (self.what, self.problems))
+
+
+def _cut(line: str) -> str:
+    return line if len(line) <= MAX_PROBLEM_CHARS else line[: MAX_PROBLEM_CHARS - 1] + "…"
 
 
 class RubricError(ValidationError):
@@ -176,3 +202,8 @@ class KeyFormatError(KolTrustError, ValueError):
 
 class SignatureError(KolTrustError, ValueError):
     """A signed document does not verify with the given keys, or is malformed."""
+
+
+class WorkerError(KolTrustError, RuntimeError):
+    """A worker process of a parallel run died (killed, out of memory) or
+    could not be started: the run stops rather than wait or lose lines."""

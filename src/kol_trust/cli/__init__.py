@@ -10,20 +10,25 @@ sub-parsers with ``add_parsers(commands)``: :mod:`~kol_trust.cli.assess`
 ``rubric`` group).  What they share is in :mod:`kol_trust.cli.common`.
 
 Exit codes: 0 success; 2 bad input (a message on stderr, no traceback);
-1 anything else.  ``batch`` and ``pack`` add 3: some lines were rejected
+1 the environment failed (a full disk, no permission, a worker process that
+died: one sentence) or an internal error; 130 and 143 interrupted by SIGINT
+(Ctrl-C) or SIGTERM.  ``batch`` and ``pack`` add 3: some lines were rejected
 (or, for ``pack``, some evidence named no known subject).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from types import FrameType
 
-from ..errors import KolTrustError
+from ..errors import KolTrustError, WorkerError
 from ..version import __version__
 from . import assess, batch, certification, data, report, rubric, schema
-from .common import InputError
+from .common import InputError, OutputError
 
 __all__ = ["build_parser", "main"]
 
@@ -48,18 +53,58 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Terminated(BaseException):
+    """SIGTERM arrived: unwind (removing temporary files) and exit 143."""
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise _Terminated
+
+
+@contextlib.contextmanager
+def _sigterm_unwinds() -> Iterator[None]:
+    """SIGTERM raises :class:`_Terminated` while a command runs, so that its
+    ``finally`` blocks run as they do for Ctrl-C (``batch`` handles both
+    signals itself, to stop between lines)."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _terminate)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = build_parser().parse_args(argv)
     out = sys.stdout
     try:
-        code: int = args.run(args, out)
+        with _sigterm_unwinds():
+            code: int = args.run(args, out)
         return code
     except (InputError, KolTrustError) as e:  # the message says what is wrong and where: no class names
         sys.stderr.write(f"kol-trust: {e}\n")
+        if isinstance(e, WorkerError):  # the environment, not the input
+            return 1
         return 2
+    except OutputError as e:
+        sys.stderr.write(f"kol-trust: {e}\n")
+        return 1
     except BrokenPipeError:
         return 1
+    except OSError as e:
+        where = f"{e.filename}: " if e.filename is not None else ""
+        sys.stderr.write(f"kol-trust: {where}{e.strerror or e}\n")
+        return 1
+    except KeyboardInterrupt:
+        sys.stderr.write("kol-trust: interrupted\n")
+        return 130
+    except _Terminated:
+        sys.stderr.write("kol-trust: terminated\n")
+        return 143
     except Exception as e:
         sys.stderr.write(f"kol-trust: internal error: {type(e).__name__}: {e}\n")
         return 1

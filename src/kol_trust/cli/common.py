@@ -5,13 +5,15 @@ The command modules (:mod:`kol_trust.cli.assess`, :mod:`kol_trust.cli.batch`,
 module, so the package has no import cycle.
 
 * :class:`InputError`: bad input from the user, reported in one paragraph
-  with exit code 2 (see :func:`kol_trust.cli.main`).
+  with exit code 2 (see :func:`kol_trust.cli.main`); :class:`OutputError`:
+  the environment failed (a full disk, no permission), exit code 1.
 * Argument types for :mod:`argparse`: :func:`iso_date`, :func:`whole_number`.
 * Input: :func:`open_input`, :func:`read_input`, :func:`load_document`
   (``-`` is standard input; a file that cannot be read or parsed is an
   :class:`InputError` naming it, see :func:`input_name`).
 * Output: :func:`atomic_output`, :func:`write_output` (``-`` is standard
-  output; a file appears only complete), :func:`print_table`.
+  output; a file appears only complete; a device or a pipe is written in
+  place), :func:`distinct_outputs`, :func:`output_error`, :func:`print_table`.
 * Rubrics: :func:`resolve_rubric` (``--rubric VERSION|FILE``),
   :func:`case_rubric` (``--rubric`` or the case's own rubric).
 * Assessing: :func:`assess_document` (errors name the file and the records).
@@ -22,10 +24,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import errno
 import os
+import secrets
+import stat
 import sys
-import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO, TextIO, TypeVar
 
@@ -41,13 +45,16 @@ from ..wire import from_json, parse_rubric_text, rubric_format
 
 __all__ = [
     "InputError",
+    "OutputError",
     "assess_document",
     "atomic_output",
     "case_rubric",
+    "distinct_outputs",
     "input_name",
     "iso_date",
     "load_document",
     "open_input",
+    "output_error",
     "print_table",
     "read_input",
     "resolve_rubric",
@@ -60,6 +67,11 @@ T = TypeVar("T")
 
 class InputError(Exception):
     """Bad input from the user: reported in one paragraph, exit code 2."""
+
+
+class OutputError(Exception):
+    """An output could not be written for a reason of the environment (a full
+    disk, no permission, a read-only file system): one sentence, exit code 1."""
 
 
 # -- argument types ------------------------------------------------------------------
@@ -138,29 +150,92 @@ def load_document(path: str, cls: type[T]) -> T:
 # -- output --------------------------------------------------------------------------
 
 
+#: Errors of the path given (bad input, exit code 2); any other OSError of an
+#: output is the environment's (exit code 1).
+_PATH_ERRNOS = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.ENAMETOOLONG, errno.ELOOP})
+
+
+def output_error(path: str, e: OSError) -> Exception:
+    """The error to raise when *path* cannot be written: an :class:`InputError`
+    when the path itself is wrong (no such directory, a directory), else an
+    :class:`OutputError` (a full disk, no permission)."""
+    message = f"{path}: cannot write ({e.strerror or type(e).__name__})"
+    return InputError(message) if e.errno in _PATH_ERRNOS else OutputError(message)
+
+
+def distinct_outputs(paths: Mapping[str, str | None]) -> None:
+    """Refuse two outputs that are one file: the same path, the same path
+    spelt two ways (``sub/../X``, a symbolic link) or two hard links.  *paths*
+    maps each option as the user spells it (``-o``, ``--errors``) to its
+    path; ``None`` and ``-`` (standard output, refused separately) are
+    skipped."""
+    seen: dict[str, str] = {}
+    for flag, path in paths.items():
+        if path is None or path == "-":
+            continue
+        key = os.path.realpath(path)
+        with contextlib.suppress(OSError):
+            st = os.stat(path)
+            key = f"{st.st_dev}:{st.st_ino}"
+        if key in seen:
+            raise InputError(f"{seen[key]} and {flag} name the same file ({path}): give each its own file")
+        seen[key] = flag
+
+
+def _new_file_mode() -> int:
+    umask = os.umask(0o022)  # there is no way to read the umask without setting it
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 @contextlib.contextmanager
 def atomic_output(path: str, stdout: TextIO) -> Iterator[TextIO]:
     """*stdout* for ``-``; else a temporary file in *path*'s directory, renamed
     to *path* on success and removed on any exception, so that an interrupted
-    command never leaves a truncated file that looks complete."""
+    command never leaves a truncated file that looks complete.
+
+    A *path* that exists and is not a regular file (``/dev/null``, a named
+    pipe, ``/dev/stdout``) is written in place.  A new file gets the mode the
+    umask allows (``0644`` under the usual ``022``, ``0600`` under ``077``);
+    a file replaced keeps its mode; a symbolic link is followed, not replaced.
+    A file that cannot be written is :func:`output_error`.
+    """
     if path == "-":
         yield stdout
         return
-    target = Path(path)
     try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        st: os.stat_result | None = os.stat(path)
+    except OSError:
+        st = None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        try:
+            f = open(path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 - closed below
+        except OSError as e:
+            raise output_error(path, e) from None
+        try:
+            with f:
+                yield f
+        except OSError as e:
+            raise output_error(path, e) from None
+        return
+    target = Path(os.path.realpath(path))
+    mode = _new_file_mode() if st is None else stat.S_IMODE(st.st_mode)
+    tmp = target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except OSError as e:
-        raise InputError(f"{path}: cannot write ({e.strerror})") from None
+        raise output_error(path, e) from None
     try:
         with open(fd, "w", encoding="utf-8", newline="\n") as f:
             yield f
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; outputs are ordinary files
+            f.flush()
+            os.fchmod(fd, mode)
         os.replace(tmp, target)
     except BaseException as e:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         if isinstance(e, OSError):
-            raise InputError(f"{path}: cannot write ({e.strerror})") from None
+            raise output_error(path, e) from None
         raise
 
 

@@ -4,7 +4,8 @@
 groups a file of subjects and a file of evidence records into cases
 (:mod:`kol_trust.pack`).  Output files appear only when the run completes:
 each is written to a temporary file in its directory, then renamed over the
-target.
+target.  Both show a progress bar on a terminal (:mod:`kol_trust.cli.progress`),
+unless ``--quiet``.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from ..model import Evidence, Subject
 from ..pack import pack
 from ..synth import AS_OF, synthetic_cases
 from ..wire import from_json, to_json
-from .common import InputError, atomic_output, input_name, iso_date, open_input, whole_number
+from .common import InputError, atomic_output, distinct_outputs, input_name, iso_date, open_input, whole_number
+from .progress import CountingReader, Progress, input_size
 
 __all__ = ["add_parsers"]
 
@@ -55,6 +57,7 @@ def add_parsers(commands: Any) -> None:
         "--as-of", type=iso_date, default=AS_OF, metavar="DATE", help=f"the cases' as_of (default: {AS_OF.isoformat()})"
     )
     p.add_argument("-o", "--output", metavar="OUT.jsonl", required=True, help="cases; - is standard output")
+    p.add_argument("--quiet", action="store_true", help="no progress bar and no summary line")
     p.set_defaults(run=_cmd_synth)
 
     p = commands.add_parser(
@@ -72,6 +75,7 @@ def add_parsers(commands: Any) -> None:
     p.add_argument("--rubric", type=_version, metavar="VERSION", help="the built-in rubric version the cases name")
     p.add_argument("-o", "--output", metavar="CASES.jsonl", required=True, help="cases; - is standard output")
     p.add_argument("--orphans", metavar="ORPHANS.jsonl", help="evidence naming no subject, one per line")
+    p.add_argument("--quiet", action="store_true", help="no progress bar and no summary lines (bad lines are reported)")
     p.set_defaults(run=_cmd_pack)
 
 
@@ -80,23 +84,34 @@ def add_parsers(commands: Any) -> None:
 
 def _cmd_synth(args: argparse.Namespace, out: TextIO) -> int:
     n = 0
-    with atomic_output(args.output, out) as f:
-        for case in synthetic_cases(args.n, seed=args.seed, as_of=args.as_of):
-            f.write(to_json(case) + "\n")
-            n += 1
-    sys.stderr.write(f"kol-trust: wrote {n} synthetic cases (seed {args.seed})\n")
+    bar = Progress("synth", sys.stderr, total=args.n, enabled=Progress.wanted(sys.stderr, args.quiet))
+    try:
+        with atomic_output(args.output, out) as f:
+            for case in synthetic_cases(args.n, seed=args.seed, as_of=args.as_of):
+                f.write(to_json(case) + "\n")
+                n += 1
+                bar.update(n, n, "cases")
+    finally:
+        bar.close()
+    if not args.quiet:
+        sys.stderr.write(f"kol-trust: wrote {n} synthetic cases (seed {args.seed})\n")
     return 0
 
 
 # -- pack ----------------------------------------------------------------------------
 
 
-def _read(path: str, cls: type[T], bad: Callable[[str, int, str], None]) -> list[tuple[int, T]]:
+def _read(
+    path: str, cls: type[T], bad: Callable[[str, int, str], None], bar: Progress, done: int
+) -> list[tuple[int, T]]:
     """The parsed lines of a JSON Lines file with their line numbers; a bad
-    line is passed to *bad* and skipped; blank lines are skipped."""
+    line is passed to *bad* and skipped; blank lines are skipped.  *bar*
+    counts the bytes read after the *done* of the files before."""
     items: list[tuple[int, T]] = []
     with open_input(path) as stream:
-        for n, raw in enumerate(read_lines(stream), start=1):
+        reader = CountingReader(stream, done)
+        for n, raw in enumerate(read_lines(reader), start=1):
+            bar.update(reader.offset, n, "lines read")
             text = raw.removesuffix(b"\n").removesuffix(b"\r")
             if len(text) > DEFAULT_MAX_LINE_BYTES:
                 bad(path, n, f"line longer than {DEFAULT_MAX_LINE_BYTES} bytes: not parsed")
@@ -113,18 +128,49 @@ def _cmd_pack(args: argparse.Namespace, out: TextIO) -> int:
         raise InputError("--subjects and --evidence cannot both be standard input")
     if args.output == "-" and args.orphans == "-":
         raise InputError("-o and --orphans cannot both be standard output")
-    bad_lines = 0
+    distinct_outputs({"-o": args.output, "--orphans": args.orphans})
+    enabled = Progress.wanted(sys.stderr, args.quiet)
+    sizes = [_size_of(args.subjects), _size_of(args.evidence)]
+    total = None if None in sizes else sum(s for s in sizes if s is not None)
+    bar = Progress("pack", sys.stderr, total=total, enabled=enabled)
 
     def bad(path: str, line: int, error: str) -> None:
+        bar.close()  # the message on a line of its own
+        sys.stderr.write(f"kol-trust: {input_name(path)}:{line}: {error}\n")
+
+    try:
+        return _pack(args, out, bad, bar, sizes[0] or 0, enabled)
+    finally:
+        bar.close()
+
+
+def _size_of(path: str) -> int | None:
+    if path == "-":
+        return None
+    with open_input(path) as stream:
+        return input_size(stream)
+
+
+def _pack(
+    args: argparse.Namespace,
+    out: TextIO,
+    bad: Callable[[str, int, str], None],
+    bar: Progress,
+    first: int,
+    enabled: bool,
+) -> int:
+    bad_lines = 0
+
+    def counted(path: str, line: int, error: str) -> None:
         nonlocal bad_lines
         bad_lines += 1
-        sys.stderr.write(f"kol-trust: {input_name(path)}:{line}: {error}\n")
+        bad(path, line, error)
 
     subjects: dict[str, Subject] = {}
     first_line: dict[str, int] = {}
-    for n, subject in _read(args.subjects, Subject, bad):
+    for n, subject in _read(args.subjects, Subject, counted, bar, 0):
         if subject.id in subjects:
-            bad(
+            counted(
                 args.subjects,
                 n,
                 f"duplicate subject id {subject.id!r} (first on line {first_line[subject.id]}): skipped",
@@ -132,17 +178,23 @@ def _cmd_pack(args: argparse.Namespace, out: TextIO) -> int:
         else:
             subjects[subject.id] = subject
             first_line[subject.id] = n
-    evidence = [record for _, record in _read(args.evidence, Evidence, bad)]
+    evidence = [record for _, record in _read(args.evidence, Evidence, counted, bar, first)]
     cases, orphans = pack(subjects.values(), evidence, as_of=args.as_of, rubric_version=args.rubric)
 
-    with atomic_output(args.output, out) as f:
-        for case in cases:
-            f.write(to_json(case) + "\n")
+    bar.close()
+    writing = Progress("pack", sys.stderr, total=len(cases), enabled=enabled)
+    try:
+        with atomic_output(args.output, out) as f:
+            for n, case in enumerate(cases, start=1):
+                f.write(to_json(case) + "\n")
+                writing.update(n, n, "cases written")
+    finally:
+        writing.close()
     if args.orphans is not None:
         with atomic_output(args.orphans, out) as f:
             for record in orphans:
                 f.write(to_json(record) + "\n")
-    if orphans:
+    if orphans and not args.quiet:
         unknown = sorted({r.subject_id for r in orphans})
         shown = ", ".join(unknown[:5]) + (", …" if len(unknown) > 5 else "")
         where = f"written to {args.orphans}" if args.orphans is not None else "not written (use --orphans FILE)"
@@ -150,8 +202,9 @@ def _cmd_pack(args: argparse.Namespace, out: TextIO) -> int:
             f"kol-trust: {len(orphans)} evidence records name no subject ({len(unknown)} unknown ids: {shown}); "
             f"{where}\n"
         )
-    sys.stderr.write(
-        f"kol-trust: {len(cases)} cases from {len(subjects)} subjects and {len(evidence)} evidence records; "
-        f"{len(evidence) - len(orphans)} packed, {len(orphans)} orphaned, {bad_lines} bad lines skipped\n"
-    )
+    if not args.quiet:
+        sys.stderr.write(
+            f"kol-trust: {len(cases)} cases from {len(subjects)} subjects and {len(evidence)} evidence records; "
+            f"{len(evidence) - len(orphans)} packed, {len(orphans)} orphaned, {bad_lines} bad lines skipped\n"
+        )
     return 0 if bad_lines == 0 and not orphans else 3

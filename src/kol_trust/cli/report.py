@@ -13,7 +13,7 @@ from typing import Any, TextIO
 
 from ..model import Case
 from ..report import render_badge, render_report
-from .common import InputError, assess_document, case_rubric, load_document, write_output
+from .common import InputError, assess_document, case_rubric, distinct_outputs, load_document, write_output
 
 __all__ = ["add_parsers"]
 
@@ -23,6 +23,7 @@ def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
         raise InputError("nothing to write: give --html OUT.html, --svg BADGE.svg or both")
     if args.html == "-" and args.svg == "-":
         raise InputError("--html and --svg cannot both be standard output")
+    distinct_outputs({"--html": args.html, "--svg": args.svg})
     case = load_document(args.case, Case)
     rubric = case_rubric(args.rubric, case, args.case)
     assessment = assess_document(args.case, case, rubric)

@@ -10,6 +10,9 @@ assessed, rejected (bad line) or failed (a valid case that cannot be
 assessed, e.g. two evidence records with one id and different content):
 read = assessed + rejected + failed.  Line numbers count every line, from 1.
 
+The cases are read as they are assessed, with a progress bar on a terminal
+(:mod:`kol_trust.cli.progress`) unless ``--quiet``.
+
 Exit codes: 0 when the report was produced, even if some lines were rejected
 or failed; 2 when a rubric or the cases file cannot be read (as every command).
 """
@@ -19,13 +22,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
 from typing import Any, TextIO
 
 from ..authoring.impact import ImpactReport, impact
+from ..batch import DEFAULT_MAX_LINE_BYTES, read_lines
 from ..errors import ValidationError
 from ..model import Case
 from ..wire import from_json, to_dict
-from .common import print_table, read_input, resolve_rubric
+from .common import open_input, print_table, resolve_rubric
+from .progress import CountingReader, Progress, input_size
 
 __all__ = ["add_parsers", "print_impact"]
 
@@ -146,27 +152,44 @@ def print_impact(report: ImpactReport, out: TextIO, *, lines: list[int] | None =
         print_table([[where(f.index), f.subject_id, _one_line(f.error)] for f in report.failures], out, indent="  ")
 
 
-def _read_cases(path: str, err: TextIO) -> tuple[list[Case], list[int], list[tuple[int, str]], int]:
-    """Cases, their line numbers, the rejected lines (number, message) and the non-empty lines read."""
-    data = read_input(path)
-    cases: list[Case] = []
-    lines: list[int] = []
-    rejected: list[tuple[int, str]] = []
-    read = 0
-    for number, raw in enumerate(data.split(b"\n"), start=1):
-        if not raw.strip():
-            continue
-        read += 1
-        try:
-            case = from_json(raw, Case)
-        except ValidationError as e:
-            message = _one_line(str(e))
-            rejected.append((number, message))
-            err.write(f"line {number}: {message}\n")
-            continue
-        cases.append(case)
-        lines.append(number)
-    return cases, lines, rejected, read
+_TOO_LONG = f"line longer than {DEFAULT_MAX_LINE_BYTES} bytes: not parsed"
+
+
+class _Cases:
+    """The cases of a JSON Lines file, read lazily (once) as they are assessed:
+    their line numbers, the rejected lines (number, message) and the
+    non-empty lines read fill in as it goes."""
+
+    def __init__(self, path: str, err: TextIO, bar: Progress) -> None:
+        self.path, self.err, self.bar = path, err, bar
+        self.lines: list[int] = []
+        self.rejected: list[tuple[int, str]] = []
+        self.read = 0
+
+    def __iter__(self) -> Iterator[Case]:
+        with open_input(self.path) as stream:
+            self.bar.total = input_size(stream)
+            reader = CountingReader(stream)
+            for number, raw in enumerate(read_lines(reader), start=1):
+                self.bar.update(reader.offset, self.read, "cases")
+                if not raw.strip():
+                    continue
+                self.read += 1
+                if len(raw.rstrip(b"\r\n")) > DEFAULT_MAX_LINE_BYTES:
+                    self._reject(number, _TOO_LONG)
+                    continue
+                try:
+                    case = from_json(raw, Case)
+                except ValidationError as e:
+                    self._reject(number, _one_line(str(e)))
+                    continue
+                self.lines.append(number)
+                yield case
+
+    def _reject(self, number: int, message: str) -> None:
+        self.rejected.append((number, message))
+        self.bar.close()
+        self.err.write(f"line {number}: {message}\n")
 
 
 def _with_lines(items: Any, lines: list[int]) -> Any:
@@ -178,8 +201,13 @@ def _with_lines(items: Any, lines: list[int]) -> Any:
 def _cmd_impact(args: argparse.Namespace, out: TextIO) -> int:
     old = resolve_rubric(args.old)
     new = resolve_rubric(args.new)
-    cases, lines, rejected, read = _read_cases(args.cases, sys.stderr)
-    report = impact(old, new, cases, top=args.top)
+    bar = Progress("rubric impact", sys.stderr, total=None, enabled=Progress.wanted(sys.stderr, args.quiet))
+    cases = _Cases(args.cases, sys.stderr, bar)
+    try:
+        report = impact(old, new, cases, top=args.top)
+    finally:
+        bar.close()
+    lines, rejected, read = cases.lines, cases.rejected, cases.read
     failed = len(report.failures)
     if args.format == "json":
         doc = to_dict(report)
@@ -229,4 +257,5 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--cases", required=True, metavar="CASES.jsonl", help="one case document a line; - reads stdin")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument("--top", type=_top, default=10, metavar="N", help="how many biggest movers to list (default 10)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=_cmd_impact)

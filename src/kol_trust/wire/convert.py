@@ -23,7 +23,7 @@ from cattrs.gen import make_dict_structure_fn, override
 
 from ..canonical import DOCUMENT_ENUMS, document
 from ..checks import DATE_PATTERN, describe, is_unicode
-from ..errors import Problem, RubricError, ValidationError
+from ..errors import MAX_PROBLEMS, Problem, RubricError, ValidationError
 from ..fieldtypes import default_of, is_homogeneous_tuple, item_type
 from ..rubric import CONDITION_TYPES, Condition, Rubric, rule_problems
 from . import paths
@@ -96,8 +96,16 @@ def _tuple_hook_factory(t: Any) -> Callable[[Any, Any], tuple[Any, ...]]:
     def structure(value: Any, _: Any) -> tuple[Any, ...]:
         if not isinstance(value, list | tuple):
             raise Invalid(f"expected an array, got {describe(value)}")
-        out, errors = [], []
+        out: list[Any] = []
+        errors: list[Exception] = []
         for i, item in enumerate(value):
+            if len(errors) == MAX_PROBLEMS:
+                # The document is invalid already: looking further costs time and memory in
+                # proportion to a hostile input, and tells the sender nothing it needs first.
+                errors.append(
+                    Invalid(f"{len(value) - i} more items not checked after {MAX_PROBLEMS} items with problems")
+                )
+                break
             try:
                 out.append(item_hook(item, items))
             except Exception as e:
@@ -239,8 +247,9 @@ def from_dict_detailed(data: Any, cls: type[T]) -> T:
         problems = paths.problems(e, "$")
     except RecursionError:
         problems = [Problem("$", "nested too deeply")]
-    if cls is Rubric and isinstance(data, dict):
-        # Report the rules of §1.4 too, as far as the rubric could be read.
+    if cls is Rubric and isinstance(data, dict) and len(problems) < MAX_PROBLEMS:
+        # Report the rules of §1.4 too, as far as the rubric could be read (not when it is
+        # hopeless already: the lenient reading costs as much as the document is large).
         seen = set(problems)
         problems += [p for p in rule_problems(_partial(Rubric, data)) if p not in seen]
     raise error_type(document_name(cls), problems)

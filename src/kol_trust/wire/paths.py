@@ -13,7 +13,7 @@ from typing import Any
 
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 
-from ..errors import Problem, ValidationError
+from ..errors import MAX_PROBLEMS, Problem, ValidationError
 from ..rubric import Condition
 
 __all__ = ["FieldProblems", "Invalid", "document_name", "member", "problems"]
@@ -34,14 +34,18 @@ class FieldProblems(Exception):
 def problems(exc: BaseException, path: str) -> list[Problem]:
     if isinstance(exc, IterableValidationError):
         items, rest = exc.group_exceptions()
-        out = [p for e, item in items for p in problems(e, f"{path}[{item.index!r}]")]
-        return out + [p for e in rest for p in problems(e, path)]
+        # Problems of the list itself (items not checked) first: they are not lost in "… and N more".
+        out = [p for e in rest for p in problems(e, path)]
+        return out + [p for e, item in items for p in problems(e, f"{path}[{item.index!r}]")]
     if isinstance(exc, ClassValidationError):
         fields, rest = exc.group_exceptions()
         out = [p for e, field in fields for p in problems(e, f"{path}.{field.name}")]
         return out + [p for e in rest for p in problems(e, path)]
     if isinstance(exc, ForbiddenExtraKeysError):
-        return [Problem(member(path, k), "unknown field") for k in sorted(exc.extra_fields, key=str)]
+        keys = sorted(exc.extra_fields, key=str)
+        listed = [Problem(member(path, k), "unknown field") for k in keys[:MAX_PROBLEMS]]
+        more = len(keys) - MAX_PROBLEMS
+        return listed + ([Problem(path, f"{more} more unknown fields not listed")] if more > 0 else [])
     if isinstance(exc, FieldProblems):
         return [Problem(path + suffix, message) for suffix, message in exc.problems]
     if isinstance(exc, ValidationError):
@@ -53,14 +57,19 @@ def problems(exc: BaseException, path: str) -> list[Problem]:
     return [Problem(path, f"invalid value ({type(exc).__name__}: {exc})")]
 
 
-_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+_LONGEST_KEY = 64
 
 
 def member(path: str, key: object) -> str:
-    """*path* extended by an object key; odd keys are quoted, ASCII-escaped."""
+    """*path* extended by an object key; odd keys are quoted, ASCII-escaped,
+    and a key longer than 64 characters is cut to its first 64 and ``…``."""
     if isinstance(key, str) and _PLAIN_KEY.fullmatch(key):
         return f"{path}.{key}"
-    return f"{path}[{json.dumps(key if isinstance(key, str) else str(key))}]"
+    text = key if isinstance(key, str) else str(key)
+    if len(text) > _LONGEST_KEY:
+        text = text[:_LONGEST_KEY] + "…"
+    return f"{path}[{json.dumps(text)}]"
 
 
 def document_name(cls: Any) -> str:
