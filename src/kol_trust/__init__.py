@@ -35,7 +35,7 @@ from .authoring import (
     load_rubric_file,
 )
 from .batch import assess_many
-from .cases import assess_case, rubric_for
+from .cases import assess, assess_case, rubric_for
 from .certification import (
     Certificate,
     Review,
@@ -60,7 +60,7 @@ from .certification import (
     verify_certificate,
     verify_revocation_list,
 )
-from .engine import assess, compile_rubric, round1
+from .engine import compile_rubric, round1
 from .errors import (
     CertificationError,
     CertificationRefused,
