@@ -11,7 +11,7 @@ A text may hold ``{name}`` fields, filled in by :func:`word`; both languages
 of an entry have the same fields (``tests/test_words.py`` checks it, and that
 no reader-facing output in Vietnamese carries an English word of the
 catalogue).  Titles of pillars, criteria, gates and tiers are the rubric's,
-not the catalogue's.  Numbers are written with :func:`kol_trust.numbers.localized`.
+not the catalogue's.  Numbers are written with ``kol_trust.numbers.localized``.
 """
 
 from __future__ import annotations

@@ -593,7 +593,7 @@ def render_report(
     *rubric* the rubric of the assessment (for titles; ``ValueError`` when the
     assessment was made under another one) and *lang* ``"vi"`` (default) or
     ``"en"``.  *plan* is the improvement plan to show; when ``None`` it is
-    :func:`~kol_trust.improvement.improvement_plan` of the assessment and the case (so
+    :func:`~kol_trust.improvement_plan` of the assessment and the case (so
     its gains are exact; ``ValidationError`` when the case is not the one
     assessed).
 
