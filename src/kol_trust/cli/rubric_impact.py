@@ -2,7 +2,7 @@
 
 The cases file holds one case document (JSON) a line; empty lines are
 skipped.  A line that is not valid JSON or not a valid case is reported on
-standard error (``line 7: …``) and the run goes on.  Every case is assessed
+standard error (``CASES.jsonl: line 7: …``) and the run goes on.  Every case is assessed
 under OLD and NEW (the case's own ``rubric`` field is ignored); see
 :mod:`kol_trust.authoring.impact` for what the report holds.  The report says
 how many lines were read (non-empty ones), and of them how many were
@@ -25,7 +25,7 @@ from ..authoring.impact import ImpactReport, impact
 from ..errors import ValidationError
 from ..model import Case
 from ..wire import from_json, to_dict
-from .common import print_table, read_input, resolve_rubric
+from .common import input_name, print_table, read_input, resolve_rubric
 
 __all__ = ["add_parsers", "print_impact"]
 
@@ -162,7 +162,7 @@ def _read_cases(path: str, err: TextIO) -> tuple[list[Case], list[int], list[tup
         except ValidationError as e:
             message = _one_line(str(e))
             rejected.append((number, message))
-            err.write(f"line {number}: {message}\n")
+            err.write(f"{input_name(path)}: line {number}: {message}\n")
             continue
         cases.append(case)
         lines.append(number)
