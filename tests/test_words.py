@@ -165,3 +165,17 @@ def test_the_check_finds_a_planted_english_label(
     planted["show.tier"] = {"vi": "Tier", "en": "Tier"}
     found = {what: bad for what, text, ids in vietnamese_outputs(capsys) if (bad := untranslated(text, ids, real))}
     assert found == {"rubric show": ["Tier"]}
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_koc_is_called_a_koc(capsys: pytest.CaptureFixture[str], lang: str) -> None:
+    name, case = next((n, c) for n, c in EXAMPLES if c.subject.kind is kt.SubjectKind.KOC)
+    brand = word("brand.koc", lang)
+
+    assert main(["report", str(examples_folder() / f"{name}.json"), "--svg", "-", "--lang", lang]) == 0
+    badge = capsys.readouterr().out
+    a = kt.assess_case(case)
+    page = render_report(case, a, kt.rubric_for(case), lang=lang)
+
+    assert brand in badge and "KOL" not in badge
+    assert f"<title>{brand} · " in page
