@@ -240,7 +240,8 @@ def test_derived_numbers_are_computed_once_per_rubric() -> None:
     "kwargs",
     [
         {"subject": {"id": "s1"}},
-        {"rubric": "1.0.0"},
+        {"rubric": 1.0},  # a version string is a built-in rubric (tests/test_small_frictions.py)
+        {"rubric": {"id": "tiny"}},
         {"as_of": "2026-06-30"},
         {"as_of": dt.datetime(2026, 6, 30, 12, 0)},
         {"evidence": [{"id": "x"}]},

@@ -218,6 +218,50 @@ def test_report_fits_a_phone(browser: Any, tmp_path: Path) -> None:
         w.close()
 
 
+#: Every element that sticks out of the viewport, and every text drawn smaller than 11 px
+#: (SVG text is scaled with its drawing: its size on screen is its font size times the scale).
+PHONE_CHECK = """() => {
+  const vw = window.innerWidth, out = {wide: [], small: []};
+  for (const el of document.querySelectorAll('body *')) {
+    const style = getComputedStyle(el);
+    const r = el.getBoundingClientRect();
+    if (style.display === 'none' || el.closest('.sr-only') || (r.width === 0 && r.height === 0)) continue;
+    if (r.right > vw + 0.5 || r.left < -0.5) out.wide.push(`${el.tagName}.${el.className} ${r.left}..${r.right}`);
+    const text = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    if (!text) continue;
+    const scale = el instanceof SVGElement ? el.getScreenCTM().a : 1;
+    const size = parseFloat(style.fontSize) * scale;
+    if (size < 11) out.small.push(`${el.tagName} ${size.toFixed(1)}px ${el.textContent.slice(0, 30)}`);
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize(("name", "case"), EXAMPLES, ids=[n for n, _ in EXAMPLES])
+def test_report_is_readable_on_a_390px_phone(browser: Any, tmp_path: Path, name: str, case: kt.Case, lang: str) -> None:
+    """At 390 px: no element wider than the screen, no text under 11 px (the chart's
+    labels included), even with a very long channel handle."""
+    a, rubric = assess(case)
+    page_text = render_report(case, a, rubric, lang=lang)
+    if case.subject.channels:
+        page_text = page_text.replace(html.escape(case.subject.channels[0].handle), "@" + "a_very_long_handle" * 4)
+    path = tmp_path / f"{name}.{lang}.html"
+    path.write_text(page_text, encoding="utf-8")
+    w = Watched(browser, viewport={"width": 390, "height": 844})
+    try:
+        w.open(path)
+        found = w.page.evaluate(PHONE_CHECK)
+        assert found == {"wide": [], "small": []}
+        assert w.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        shot = w.page.screenshot(full_page=True)
+        (tmp_path / f"{name}.{lang}.390.png").write_bytes(shot)
+        assert shot.startswith(PNG_SIGNATURE) and struct.unpack(">I", shot[16:20])[0] == 390  # IHDR width
+        assert w.problems == []
+    finally:
+        w.close()
+
+
 def test_report_prints(watched: Watched, tmp_path: Path) -> None:
     case = EXAMPLES[0][1]
     a, rubric = assess(case)

@@ -276,8 +276,8 @@ def test_cli_json(capsys: pytest.CaptureFixture[str], files: tuple[Path, Path]) 
     code, out, err = run(capsys, "rubric", "impact", "1.0.0", str(new), "--cases", str(cases), "--format", "json")
 
     assert code == 0
-    assert err.startswith("line 2: ") and "not valid JSON" in err
-    assert "\nline 6: " in err and "$.subject" in err
+    assert err.startswith(f"{cases}: line 2: ") and "not valid JSON" in err
+    assert f"\n{cases}: line 6: " in err and "$.subject" in err
     assert len(err.splitlines()) == 2
     doc = json.loads(out)
     assert doc["input"] == {"cases": str(cases), "lines_read": 9, "assessed": 6, "rejected": 2, "failed": 1}

@@ -1,8 +1,8 @@
 """The catalogue of words (kol_trust/words.json) and the language of every readable output.
 
-The central test renders every readable output — ``assess`` and ``demo`` on
-the command line, the report card, the badge, the improvement plan and every
-reason's sentence — in Vietnamese, and fails on any English word of the
+The central test renders every readable output — ``assess``, ``demo`` and
+``rubric show`` on the command line, the report card, the badge, the
+improvement plan and every reason's sentence — in Vietnamese, and fails on any English word of the
 catalogue that reached the reader.  Identifiers (subject, pillar, criterion,
 gate, tier and source ids, digests, paths) are codes, not words, and are
 taken out first.  ``test_the_check_finds_a_planted_english_label`` shows the
@@ -98,6 +98,9 @@ def identifiers(case: kt.Case, rubric: kt.Rubric) -> set[str]:
     ids |= {x.value for x in kt.ExclusionReason} | {x.value for x in kt.Cause}  # codes shown next to their words
     for records in (rubric.pillars, rubric.criteria, rubric.gates, rubric.tiers, rubric.sources):
         ids |= {r.id for r in records}
+    for criterion in rubric.criteria:  # category slugs, shown next to their names
+        if criterion.applies_to is not None and criterion.applies_to.categories is not None:
+            ids |= set(criterion.applies_to.categories)
     return ids
 
 
@@ -131,6 +134,8 @@ def vietnamese_outputs(capsys: pytest.CaptureFixture[str]) -> Iterator[tuple[str
         yield f"reasons {name}", "\n".join(r.text(rubric).vi for r in a.reasons), ids
     assert main(["demo", "--lang", "vi"]) == 0
     yield "demo", capsys.readouterr().out, all_ids
+    assert main(["rubric", "show", "1.0.0", "--lang", "vi"]) == 0
+    yield "rubric show", capsys.readouterr().out, all_ids
     assert main(["report", str(examples_folder() / f"{EXAMPLES[0][0]}.json"), "--svg", "-", "--lang", "vi"]) == 0
     yield "report --svg", capsys.readouterr().out, all_ids
 
@@ -155,3 +160,22 @@ def test_the_check_finds_a_planted_english_label(
 
     assert found and all(bad == ["Tier"] for bad in found.values())
     assert any(what.startswith("assess") for what in found) and any(what.startswith("report card") for what in found)
+    del planted["report.tier"]
+    planted["report.tier"] = real["report.tier"]
+    planted["show.tier"] = {"vi": "Tier", "en": "Tier"}
+    found = {what: bad for what, text, ids in vietnamese_outputs(capsys) if (bad := untranslated(text, ids, real))}
+    assert found == {"rubric show": ["Tier"]}
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_koc_is_called_a_koc(capsys: pytest.CaptureFixture[str], lang: str) -> None:
+    name, case = next((n, c) for n, c in EXAMPLES if c.subject.kind is kt.SubjectKind.KOC)
+    brand = word("brand.koc", lang)
+
+    assert main(["report", str(examples_folder() / f"{name}.json"), "--svg", "-", "--lang", lang]) == 0
+    badge = capsys.readouterr().out
+    a = kt.assess_case(case)
+    page = render_report(case, a, kt.rubric_for(case), lang=lang)
+
+    assert brand in badge and "KOL" not in badge
+    assert f"<title>{brand} · " in page

@@ -32,8 +32,7 @@ from .assessment import (
     Reason,
     RubricRef,
 )
-from .cases import assess_case, rubric_for
-from .engine import assess
+from .cases import assess, assess_case, rubric_for
 from .errors import KolTrustError, Problem, RubricError, ValidationError
 from .model import Case, Channel, Evidence, Measure, Severity, Status, Subject, SubjectKind, Text
 from .registry import RubricRegistry, available_rubrics, load_rubric

@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+
+from . import engine
 from .assessment import Assessment
-from .engine import assess, compile_rubric
+from .engine import compile_rubric
 from .errors import Problem, RubricMismatchError, RubricNotFoundError
-from .model import Case
+from .model import Case, Evidence, Subject
 from .registry import builtin_rubric, load_rubric
 from .rubric import Rubric
 
-__all__ = ["assess_case", "rubric_for", "rubric_of"]
+__all__ = ["assess", "assess_case", "rubric_for", "rubric_of"]
+
+
+def assess(subject: Subject, evidence: Iterable[Evidence], *, rubric: Rubric | str, as_of: dt.date) -> Assessment:
+    """Assess *subject* on *as_of* from *evidence* under *rubric* (STANDARD §2–§6).
+
+    *rubric* is a :class:`~kol_trust.Rubric` or the version of a built-in one
+    (``"1.0.0"``; :class:`~kol_trust.errors.RubricNotFoundError` when there is
+    none).  Every record of *evidence* ends up either used by a criterion or
+    listed in ``excluded`` with its reason.  Raises
+    :class:`~kol_trust.errors.EvidenceConflictError` when two records share
+    an id but differ in content.  The engine's
+    ``kol_trust.engine.assess`` does the work: pure, no I/O, no clock.
+    """
+    if isinstance(rubric, str):
+        rubric = load_rubric(rubric)
+    return engine.assess(subject, evidence, rubric=rubric, as_of=as_of)
 
 
 def rubric_for(case: Case, rubric: Rubric | None = None) -> Rubric:
@@ -27,7 +47,7 @@ def rubric_for(case: Case, rubric: Rubric | None = None) -> Rubric:
 
 def assess_case(case: Case, *, rubric: Rubric | None = None) -> Assessment:
     """Assess *case* under :func:`rubric_for` its rubric."""
-    return assess(case.subject, case.evidence, rubric=rubric_for(case, rubric), as_of=case.as_of)
+    return engine.assess(case.subject, case.evidence, rubric=rubric_for(case, rubric), as_of=case.as_of)
 
 
 def rubric_of(assessment: Assessment, rubric: Rubric | None = None) -> Rubric:

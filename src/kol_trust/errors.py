@@ -186,13 +186,15 @@ class CertificationRefused(KolTrustError):
 class SigningUnavailable(KolTrustError, ImportError):
     """Signing and verifying need the ``cryptography`` package, which is missing.
 
-    Install the extra: ``pip install 'kol-trust[sign]'``.
+    Install the extra: ``pip install 'kol-trust[sign]'`` (from a checkout of
+    the source: ``pip install '.[sign]'``).
     """
 
     def __init__(self, message: str | None = None) -> None:
         super().__init__(
             message
-            or "signing and verifying certificates need the 'cryptography' package: pip install 'kol-trust[sign]'"
+            or "signing and verifying certificates need the 'cryptography' package: pip install 'kol-trust[sign]' "
+            "(from a checkout of the source: pip install '.[sign]')"
         )
 
 

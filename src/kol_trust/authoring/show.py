@@ -5,8 +5,10 @@ gives the same text, which is what lets the documentation publish the
 built-in rubrics and check that the published pages match the data.
 
 *lang* chooses the language of the rubric's titles: ``"vi"`` or ``"en"``, and
-for Markdown also ``"both"`` (a column for each).  The labels around them are
-in English.
+for Markdown also ``"both"`` (a column for each).  The plain-text table has
+every word in *lang* (from :mod:`kol_trust.words`, numbers with a decimal
+comma in Vietnamese); the Markdown document, written for the documentation,
+keeps its labels and prose in English.
 
 Shares are computed as the engine computes them (STANDARD §4.2) for a subject
 to whom every criterion applies: a pillar's share is its weight over the sum of
@@ -24,6 +26,7 @@ from collections.abc import Callable, Sequence
 from ..canonical import rubric_digest
 from ..engine import compile_rubric
 from ..model import Measure, Text
+from ..numbers import localized
 from ..rubric import (
     AppliesTo,
     Condition,
@@ -35,6 +38,7 @@ from ..rubric import (
     PillarBelow,
     Rubric,
 )
+from ..words import category, word
 
 __all__ = [
     "condition_text",
@@ -78,12 +82,17 @@ def _num(x: float) -> str:
     return repr(float(x))
 
 
-def _pct(share: float) -> str:
-    return f"{100 * share:.1f} %"
+def _n(x: float, lang: str = "en") -> str:
+    """A number as the author wrote it, with a decimal comma in Vietnamese."""
+    return localized(_num(x), lang)
 
 
-def _days(n: float) -> str:
-    return f"{_num(n)} day" if n == 1 else f"{_num(n)} days"
+def _pct(share: float, lang: str = "en") -> str:
+    return localized(f"{100 * share:.1f} %", lang)
+
+
+def _days(n: float, lang: str = "en") -> str:
+    return word("show.day" if n == 1 else "show.days", lang, n=_n(n, lang))
 
 
 def _plain(text: str) -> str:
@@ -94,97 +103,122 @@ def _code(text: str) -> str:
     return f"`{text}`"
 
 
-def _penalties(p: Penalties) -> str:
-    return ", ".join(f"{name} {_num(getattr(p, name))}" for name in ("minor", "moderate", "serious", "critical"))
+def _penalties(p: Penalties, lang: str = "en") -> str:
+    return ", ".join(
+        f"{word('severity.' + name, lang)} {_n(getattr(p, name), lang)}"
+        for name in ("minor", "moderate", "serious", "critical")
+    )
 
 
 # -- words ------------------------------------------------------------------------------
 
 
-def condition_text(when: Condition, *, code: bool = False) -> str:
-    """A gate's ``when`` in English words; *code* puts ids in Markdown code spans."""
+def condition_text(when: Condition, *, code: bool = False, lang: str = "en") -> str:
+    """A gate's ``when`` in words of *lang* (``"en"`` or ``"vi"``); *code* puts ids in Markdown code spans."""
     q = _code if code else _plain
     if isinstance(when, IncidentCondition):
-        where = " or ".join(q(cid) for cid in when.criteria) if when.criteria else "any incidents criterion"
-        severity = when.min_severity.value
-        what = "critical" if severity == "critical" else f"{severity} or worse"
-        return f"an active incident, {what}, in {where} in the last {_days(when.within_days)}"
+        if when.criteria:
+            where = f" {word('show.or', lang)} ".join(q(cid) for cid in when.criteria)
+        else:
+            where = word("show.any_incidents", lang)
+        severity = word(f"severity.{when.min_severity.value}", lang)
+        what = severity if when.min_severity.value == "critical" else word("show.or_worse", lang, severity=severity)
+        return word("show.when_incident", lang, what=what, where=where, days=_days(when.within_days, lang))
     if isinstance(when, CriterionBelow):
-        return f"criterion {q(when.criterion)} scores below {_num(when.below)}"
+        return word("show.when_criterion_below", lang, criterion=q(when.criterion), below=_n(when.below, lang))
     if isinstance(when, PillarBelow):
-        return f"pillar {q(when.pillar)} scores below {_num(when.below)}"
+        return word("show.when_pillar_below", lang, pillar=q(when.pillar), below=_n(when.below, lang))
     if isinstance(when, Missing):
-        return f"criterion {q(when.criterion)} is not assessed"
+        return word("show.when_missing", lang, criterion=q(when.criterion))
     raise TypeError(f"not a gate condition: {when!r}")  # pragma: no cover
 
 
-def _applies_to(a: AppliesTo | None, q: Callable[[str], str]) -> str:
+def _applies_to(a: AppliesTo | None, q: Callable[[str], str], lang: str) -> str:
     if a is None:
-        return "every subject"
+        return word("show.every_subject", lang)
     parts = []
     if a.kinds is not None:
-        parts.append("kinds: " + ", ".join(q(k.value) for k in a.kinds))
+        parts.append(word("show.kinds", lang, kinds=", ".join(q(k.value) for k in a.kinds)))
     if a.categories is not None:
-        parts.append("categories: " + ", ".join(q(c) for c in a.categories))
+        names = (
+            q(c) if lang == "en" or category(c, lang) == c else f"{category(c, lang)} ({q(c)})" for c in a.categories
+        )
+        parts.append(word("show.categories", lang, categories=", ".join(names)))
     return "; ".join(parts)
 
 
-def _sources(cr: Criterion, q: Callable[[str], str]) -> str:
-    return "all" if cr.accepted_sources is None else ", ".join(q(s) for s in cr.accepted_sources)
+def _sources(cr: Criterion, q: Callable[[str], str], lang: str) -> str:
+    return word("show.all", lang) if cr.accepted_sources is None else ", ".join(q(s) for s in cr.accepted_sources)
 
 
-def _scoring(cr: Criterion) -> str:
+def _scoring(cr: Criterion, lang: str) -> str:
     if cr.measure is Measure.PROPORTION:
-        return f"prior {_num(cr.prior or 0)}, prior weight {_num(cr.prior_weight or 0)}"
+        return word("show.prior_weight", lang, prior=_n(cr.prior or 0, lang), weight=_n(cr.prior_weight or 0, lang))
     if cr.measure is Measure.ATTESTATION:
-        return f"prior {_num(cr.prior or 0)}"
+        return word("show.prior", lang, prior=_n(cr.prior or 0, lang))
     if cr.penalties is None:
-        return "the policy's penalties"
-    return "penalties " + _penalties(cr.penalties)
+        return word("show.policy_penalties", lang)
+    return word("show.penalties_list", lang, list=_penalties(cr.penalties, lang))
 
 
-def _max_age(cr: Criterion, rubric: Rubric) -> str:
+def _max_age(cr: Criterion, rubric: Rubric, lang: str) -> str:
     if cr.max_age_days is None:
-        return f"{_days(rubric.policy.max_age_days)} (policy)"
-    return _days(cr.max_age_days)
+        return word("show.policy_age", lang, age=_days(rubric.policy.max_age_days, lang))
+    return _days(cr.max_age_days, lang)
 
 
-def _half_life(cr: Criterion) -> str:
-    return "none" if cr.half_life_days is None else _days(cr.half_life_days)
+def _half_life(cr: Criterion, lang: str) -> str:
+    return word("show.none", lang) if cr.half_life_days is None else _days(cr.half_life_days, lang)
 
 
-def _yes(flag: bool) -> str:
-    return "yes" if flag else "no"
+def _yes(flag: bool, lang: str) -> str:
+    return word("show.yes" if flag else "show.no", lang)
 
 
-def _opt(x: float | None) -> str:
-    return "—" if x is None else _num(x)
+def _opt(x: float | None, lang: str) -> str:
+    return "—" if x is None else _n(x, lang)
 
 
 # -- the sections, as rows --------------------------------------------------------------
 #
 # Both formats render the same rows; *q* marks ids (code spans in Markdown),
 # *esc* escapes human text, and a title becomes one cell per language.
+# *words* is the language of the labels and numbers around the titles.
 
 Row = list[str]
 
 
 class _Sections:
     def __init__(
-        self, rubric: Rubric, langs: tuple[str, ...], q: Callable[[str], str], esc: Callable[[str], str]
+        self,
+        rubric: Rubric,
+        langs: tuple[str, ...],
+        q: Callable[[str], str],
+        esc: Callable[[str], str],
+        words: str = "en",
     ) -> None:
         self.r = rubric
         self.langs = langs
         self.q = q
         self.esc = esc
+        self.lang = words
         self.pillar_share = pillar_shares(rubric)
         self.criterion_share = criterion_shares(rubric)
+
+    def w(self, key: str) -> str:
+        return word(f"show.{key}", self.lang)
+
+    def n(self, x: float) -> str:
+        return _n(x, self.lang)
+
+    def pct(self, share: float) -> str:
+        return _pct(share, self.lang)
 
     def titles(self, text: Text) -> Row:
         return [self.esc(text(lang)) for lang in self.langs]
 
     def title_headers(self) -> Row:
-        return [_LANG_HEADERS[lang] for lang in self.langs] if len(self.langs) > 1 else ["Title"]
+        return [_LANG_HEADERS[lang] for lang in self.langs] if len(self.langs) > 1 else [self.w("title")]
 
     def title_line(self, text: Text) -> str:
         return " / ".join(self.esc(text(lang)) for lang in self.langs)
@@ -192,38 +226,40 @@ class _Sections:
     def overview(self) -> list[Row]:
         r = self.r
         return [
-            ["Id", self.q(r.id)],
-            ["Version", self.q(r.version)],
+            [self.w("id"), self.q(r.id)],
+            [self.w("version"), self.q(r.version)],
             *(
-                [[f"Title ({_LANG_HEADERS[lang]})", self.esc(r.title(lang))] for lang in self.langs]
+                [[f"{self.w('title')} ({_LANG_HEADERS[lang]})", self.esc(r.title(lang))] for lang in self.langs]
                 if len(self.langs) > 1
-                else [["Title", self.esc(r.title(self.langs[0]))]]
+                else [[self.w("title"), self.esc(r.title(self.langs[0]))]]
             ),
-            ["Algorithm", str(r.algorithm)],
-            ["In force from", r.effective_from.isoformat()],
-            ["Digest", self.q(rubric_digest(r))],
+            [self.w("algorithm"), str(r.algorithm)],
+            [self.w("in_force_from"), r.effective_from.isoformat()],
+            [self.w("digest"), self.q(rubric_digest(r))],
         ]
 
     def pillars(self) -> list[Row]:
         r = self.r
-        rows = [["Pillar", *self.title_headers(), "Weight", "Share", "Criteria"]]
+        rows = [[self.w("pillar"), *self.title_headers(), self.w("weight"), self.w("share"), self.w("criteria")]]
         for p in r.pillars:
             n = sum(1 for cr in r.criteria if cr.pillar == p.id)
-            rows.append([self.q(p.id), *self.titles(p.title), _num(p.weight), _pct(self.pillar_share[p.id]), str(n)])
+            share = self.pct(self.pillar_share[p.id])
+            rows.append([self.q(p.id), *self.titles(p.title), self.n(p.weight), share, str(n)])
         total = math.fsum(p.weight for p in r.pillars)
         rows.append(
             [
-                "Total",
+                self.w("total"),
                 *([""] * len(self.langs)),
-                _num(total),
-                _pct(math.fsum(self.pillar_share.values())),
+                self.n(total),
+                self.pct(math.fsum(self.pillar_share.values())),
                 str(len(r.criteria)),
             ]
         )
         return rows
 
     def criteria(self, pillar_id: str) -> list[Row]:
-        rows = [["Criterion", *self.title_headers(), "Weight", "In pillar", "Overall", "Measure"]]
+        head = [self.w("weight"), self.w("in_pillar"), self.w("overall"), self.w("measure")]
+        rows = [[self.w("criterion"), *self.title_headers(), *head]]
         for cr in self.r.criteria:
             if cr.pillar == pillar_id:
                 q_share, g_share = self.criterion_share[cr.id]
@@ -231,81 +267,83 @@ class _Sections:
                     [
                         self.q(cr.id),
                         *self.titles(cr.title),
-                        _num(cr.weight),
-                        _pct(q_share),
-                        _pct(g_share),
-                        cr.measure.value,
+                        self.n(cr.weight),
+                        self.pct(q_share),
+                        self.pct(g_share),
+                        word(f"measure.{cr.measure.value}", self.lang),
                     ]
                 )
         return rows
 
     def descriptions(self, pillar_id: str) -> list[Row]:
-        headers = ["Mô tả", "Description"] if len(self.langs) > 1 else ["Description"]
-        rows = [["Criterion", *headers]]
+        headers = ["Mô tả", "Description"] if len(self.langs) > 1 else [self.w("description")]
+        rows = [[self.w("criterion"), *headers]]
         for cr in self.r.criteria:
             if cr.pillar == pillar_id and cr.description is not None:
                 rows.append([self.q(cr.id), *self.titles(cr.description)])
         return rows
 
     def rules(self) -> list[Row]:
-        rows = [["Criterion", "Half-life", "Max age", "Sources", "Applies to", "Scoring"]]
+        keys = ("criterion", "half_life", "max_age", "sources", "applies_to", "scoring")
+        rows = [[self.w(k) for k in keys]]
         for cr in self.r.criteria:
             rows.append(
                 [
                     self.q(cr.id),
-                    _half_life(cr),
-                    _max_age(cr, self.r),
-                    _sources(cr, self.q),
-                    _applies_to(cr.applies_to, self.q),
-                    _scoring(cr),
+                    _half_life(cr, self.lang),
+                    _max_age(cr, self.r, self.lang),
+                    _sources(cr, self.q, self.lang),
+                    _applies_to(cr.applies_to, self.q, self.lang),
+                    _scoring(cr, self.lang),
                 ]
             )
         return rows
 
     def gates(self) -> list[Row]:
-        rows = [["Gate", *self.title_headers(), "When", "Cap", "Disqualifies"]]
+        rows = [[self.w("gate"), *self.title_headers(), self.w("when"), self.w("cap"), self.w("disqualifies")]]
         for g in self.r.gates:
             rows.append(
                 [
                     self.q(g.id),
                     *self.titles(g.title),
-                    condition_text(g.when, code=self.q is _code),
-                    _opt(g.cap),
-                    _yes(g.disqualify),
+                    condition_text(g.when, code=self.q is _code, lang=self.lang),
+                    _opt(g.cap, self.lang),
+                    _yes(g.disqualify, self.lang),
                 ]
             )
         return rows
 
     def tiers(self) -> list[Row]:
-        rows = [["Tier", *self.title_headers(), "Min score", "Min pillar score", "Min coverage", "Certified"]]
+        head = [self.w("min_score"), self.w("min_pillar_score"), self.w("min_coverage"), self.w("certified")]
+        rows = [[self.w("tier"), *self.title_headers(), *head]]
         for t in self.r.tiers:
             rows.append(
                 [
                     self.q(t.id),
                     *self.titles(t.title),
-                    _num(t.min_score),
-                    _opt(t.min_pillar_score),
-                    _opt(t.min_coverage),
-                    _yes(t.certified),
+                    self.n(t.min_score),
+                    _opt(t.min_pillar_score, self.lang),
+                    _opt(t.min_coverage, self.lang),
+                    _yes(t.certified, self.lang),
                 ]
             )
         return rows
 
     def sources(self) -> list[Row]:
-        rows = [["Source", *self.title_headers(), "Reliability"]]
+        rows = [[self.w("source"), *self.title_headers(), self.w("reliability")]]
         for s in self.r.sources:
-            rows.append([self.q(s.id), *self.titles(s.title), _num(s.reliability)])
+            rows.append([self.q(s.id), *self.titles(s.title), self.n(s.reliability)])
         return rows
 
     def policy(self) -> list[Row]:
-        p = self.r.policy
+        p, lang = self.r.policy, self.lang
         return [
-            ["Setting", "Value"],
-            ["Disputed weight", _num(p.disputed_weight)],
-            ["Max age", _days(p.max_age_days)],
-            ["Max reasons", str(p.max_reasons)],
-            ["Penalties", _penalties(p.penalties)],
-            ["Certificate validity", _days(p.certificate_validity_days)],
+            [self.w("setting"), self.w("value")],
+            [self.w("disputed_weight"), self.n(p.disputed_weight)],
+            [self.w("max_age"), _days(p.max_age_days, lang)],
+            [self.w("max_reasons"), str(p.max_reasons)],
+            [self.w("penalties"), _penalties(p.penalties, lang)],
+            [self.w("certificate_validity"), _days(p.certificate_validity_days, lang)],
         ]
 
 
@@ -331,19 +369,19 @@ def _wrap(text: str, width: int) -> list[str]:
     """*text* in lines of at most *width* columns, broken at spaces (a longer word is cut)."""
     lines: list[str] = []
     line = ""
-    for word in text.split(" "):
-        while _width(word) > width:  # a word longer than the column
+    for token in text.split(" "):
+        while _width(token) > width:  # a word longer than the column
             if line:
                 lines.append(line)
                 line = ""
-            lines.append(word[:width])
-            word = word[width:]
-        candidate = f"{line} {word}" if line else word
+            lines.append(token[:width])
+            token = token[width:]
+        candidate = f"{line} {token}" if line else token
         if _width(candidate) <= width:
             line = candidate
         else:
             lines.append(line)
-            line = word
+            line = token
     lines.append(line)
     return lines
 
@@ -381,31 +419,29 @@ def _text_table(rows: list[Row], indent: str = "  ", width: int | None = None) -
 
 
 def rubric_table(rubric: Rubric, lang: str = "en", *, width: int | None = None) -> str:
-    """*rubric* as plain-text tables, titles in *lang* (``"vi"`` or ``"en"``).
+    """*rubric* as plain-text tables, every word in *lang* (``"vi"`` or ``"en"``).
 
     With *width* (a terminal's columns), tables wider than that wrap their
     widest columns' text onto more lines; without it, nothing wraps.
     """
-    s = _Sections(rubric, _langs(lang, ("vi", "en")), _plain, _plain)
-    out = [f"Rubric {rubric.id} {rubric.version}: {rubric.title(lang)}"]
-    out += _text_table([row for row in s.overview() if row[0] in ("Algorithm", "In force from", "Digest")])
+    s = _Sections(rubric, _langs(lang, ("vi", "en")), _plain, _plain, words=lang)
+    out = [word("show.heading", lang, id=rubric.id, version=rubric.version, title=rubric.title(lang))]
+    wanted = {s.w("algorithm"), s.w("in_force_from"), s.w("digest")}
+    out += _text_table([row for row in s.overview() if row[0] in wanted])
 
-    def section(title: str, rows: list[Row]) -> None:
-        out.extend(["", title, *_text_table(rows, width=width)])
+    def section(key: str, rows: list[Row]) -> None:
+        out.extend(["", s.w(key), *_text_table(rows, width=width)])
 
-    section("Pillars", s.pillars())
-    out += ["", "Criteria (weights are relative within a pillar; shares apply when every criterion applies)"]
+    section("pillars_heading", s.pillars())
+    out += ["", s.w("criteria_heading")]
     for p in rubric.pillars:
-        out += [
-            "",
-            f"  {p.id}: {p.title(lang)} ({_pct(s.pillar_share[p.id])})",
-            *_text_table(s.criteria(p.id), "    ", width),
-        ]
-    section("Evidence rules", s.rules())
-    section("Gates", s.gates() if rubric.gates else [["none"]])
-    section("Tiers (best first)", s.tiers())
-    section("Sources", s.sources())
-    section("Policy", s.policy())
+        heading = f"  {p.id}: {p.title(lang)} ({s.pct(s.pillar_share[p.id])})"
+        out += ["", heading, *_text_table(s.criteria(p.id), "    ", width)]
+    section("rules_heading", s.rules())
+    section("gates_heading", s.gates() if rubric.gates else [[s.w("none")]])
+    section("tiers_heading", s.tiers())
+    section("sources_heading", s.sources())
+    section("policy_heading", s.policy())
     return "\n".join(out) + "\n"
 
 

@@ -176,6 +176,8 @@ def _cmd_revoke(args: argparse.Namespace, out: TextIO) -> int:
             )
         rlist = existing.with_entry(entry, issued_on=max(existing.issued_on, on))
     write_output(args.output, to_json(sign_revocations(rlist, key), indent=2) + "\n", out)
+    if args.output != "-":
+        out.write(f"revoked {args.serial} on {on.isoformat()} ({entry.reason.value}): {args.output}\n")
     return 0
 
 

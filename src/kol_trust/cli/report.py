@@ -31,7 +31,7 @@ def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     if args.html is not None:
         outputs.append((args.html, render_report(case, assessment, rubric, lang=args.lang)))
     if args.svg is not None:
-        outputs.append((args.svg, render_badge(assessment, rubric, lang=args.lang)))
+        outputs.append((args.svg, render_badge(assessment, rubric, lang=args.lang, kind=case.subject.kind)))
     for path, text in outputs:
         write_output(path, text, out)
     return 0

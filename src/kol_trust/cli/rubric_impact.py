@@ -2,7 +2,7 @@
 
 The cases file holds one case document (JSON) a line; empty lines are
 skipped.  A line that is not valid JSON or not a valid case is reported on
-standard error (``line 7: …``) and the run goes on.  Every case is assessed
+standard error (``CASES.jsonl: line 7: …``) and the run goes on.  Every case is assessed
 under OLD and NEW (the case's own ``rubric`` field is ignored); see
 :mod:`kol_trust.authoring.impact` for what the report holds.  The report says
 how many lines were read (non-empty ones), and of them how many were
@@ -30,7 +30,7 @@ from ..batch import DEFAULT_MAX_LINE_BYTES, read_lines
 from ..errors import ValidationError
 from ..model import Case
 from ..wire import from_json, to_dict
-from .common import open_input, print_table, resolve_rubric
+from .common import input_name, open_input, print_table, resolve_rubric
 from .progress import CountingReader, Progress, input_size
 
 __all__ = ["add_parsers", "print_impact"]
@@ -189,7 +189,7 @@ class _Cases:
     def _reject(self, number: int, message: str) -> None:
         self.rejected.append((number, message))
         self.bar.close()
-        self.err.write(f"line {number}: {message}\n")
+        self.err.write(f"{input_name(self.path)}: line {number}: {message}\n")
 
 
 def _with_lines(items: Any, lines: list[int]) -> Any:

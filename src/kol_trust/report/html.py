@@ -50,7 +50,7 @@ p{margin:.3rem 0}
 .who{color:#434a52;margin:0}
 .who span+span::before{content:" · ";color:#9aa1a8}
 ul.channels{margin:.4rem 0 0;padding:0;list-style:none;display:flex;flex-wrap:wrap;gap:.3rem .5rem;font-size:.85rem}
-ul.channels li{background:#eef0f3;border-radius:99px;padding:.05rem .65rem}
+ul.channels li{background:#eef0f3;border-radius:99px;padding:.05rem .65rem;max-width:100%;overflow-wrap:anywhere}
 .badge{flex:none;margin-top:.3rem;height:26px;width:auto}
 .summary{display:grid;grid-template-columns:auto 1fr;gap:1.6rem;align-items:center;margin-top:1.3rem}
 .score{background:ACCENT;color:#fff;border-radius:12px;padding:1rem 1.5rem;text-align:center;min-width:11rem}
@@ -65,6 +65,7 @@ dl.facts dd small{font-weight:400;color:#5b636b}
 .sr-only{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
 figure{margin:0}
 figure svg{display:block;width:100%;max-width:760px;height:auto}
+figure svg.chart-narrow{display:none;max-width:420px}
 figcaption{font-size:.82rem;color:#5b636b;margin-top:.3rem}
 ul.gates{list-style:none;padding:0;margin:0}
 ul.gates li{border-left:4px solid #b3261e;background:#fdf1f0;padding:.5rem .85rem;margin:.4rem 0;border-radius:0 6px 6px 0}
@@ -77,7 +78,7 @@ table{width:100%;border-collapse:collapse;font-size:.9rem}
 th,td{text-align:left;padding:.38rem .5rem;border-bottom:1px solid #e1e4e8;vertical-align:top}
 thead th{font-size:.78rem;text-transform:uppercase;letter-spacing:.04em;color:#5b636b;border-bottom:2px solid #c9ced4}
 .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-.code{font-family:MONO;font-size:.85em;white-space:nowrap}
+.code{font-family:MONO;font-size:max(.85em,11px);white-space:nowrap}
 .muted,.na{color:#6b737b}
 .nw{white-space:nowrap}
 .na{font-style:italic}
@@ -93,7 +94,16 @@ main{padding:1rem;margin:0;border-radius:0}
 dl.facts dd,footer dd{margin-bottom:.4rem}
 .top{flex-direction:column}
 th,td{padding:.3rem .35rem}
-.many table{min-width:44rem}
+.top>div{min-width:0;max-width:100%}
+.code{white-space:normal;overflow-wrap:anywhere}
+.chart-wide{display:none!important}
+.chart-narrow{display:block!important}
+.many table,.many tbody,.many tr,.many td{display:block;width:100%}
+.many thead{display:none}
+.many tr{border-bottom:1px solid #c9ced4;padding:.4rem 0}
+.many td{border:0;padding:.1rem 0;text-align:left;white-space:normal}
+.many td::before{content:attr(data-label);display:inline-block;min-width:9.5rem;margin-right:.4rem;color:#5b636b;font-size:.78rem;text-transform:uppercase;letter-spacing:.04em}
+.many td .nw{white-space:normal}
 }
 @media print{
 body{background:#fff;font-size:10pt}
@@ -173,17 +183,22 @@ def _code(text: str) -> str:
 def _table(head: Iterable[tuple[str, bool]], rows: Iterable[Iterable[tuple[str, bool]]]) -> str:
     """A table; cells are (escaped HTML, numeric?)."""
 
-    def cell(tag: str, content: str, numeric: bool) -> str:
+    def cell(tag: str, content: str, numeric: bool, label: str = "") -> str:
         cls = ' class="num"' if numeric else ""
         scope = ' scope="col"' if tag == "th" else ""
-        return f"<{tag}{cls}{scope}>{content}</{tag}>"
+        data = f' data-label="{label}"' if label else ""
+        return f"<{tag}{cls}{scope}{data}>{content}</{tag}>"
 
     columns = list(head)
-    wrapper = "wide many" if len(columns) >= 4 else "wide"  # many columns: scroll sideways on a phone
-    parts = [f'<div class="{wrapper}"><table>', "<thead><tr>", *(cell("th", c, n) for c, n in columns)]
+    many = len(columns) >= 4  # many columns: on a phone, each row becomes a card of labelled lines
+    parts = [f'<div class="{"wide many" if many else "wide"}"><table>', "<thead><tr>"]
+    parts.extend(cell("th", c, n) for c, n in columns)
     parts.append("</tr></thead>\n<tbody>")
     for row in rows:
-        parts.append("<tr>" + "".join(cell("td", c, n) for c, n in row) + "</tr>")
+        cells = (
+            cell("td", c, n, head_label if many else "") for (c, n), (head_label, _) in zip(row, columns, strict=True)
+        )
+        parts.append("<tr>" + "".join(cells) + "</tr>")
     parts.append("</tbody></table></div>")
     return "\n".join(parts)
 
@@ -270,21 +285,29 @@ def _bar_colour(score: float, thresholds: list[float]) -> str:
 _TICKS = (0, 25, 50, 75, 100)
 
 
-def _chart(assessment: Assessment, page: _Page) -> str:
-    """The pillar scores as a horizontal bar chart in inline SVG."""
+def _levels(page: _Page) -> tuple[list[float], dict[float, list[str]]]:
+    """The tiers' minimum pillar scores, highest first, and the tier titles of each."""
     thresholds: dict[float, list[str]] = {}
     for t in page.rubric.tiers:
         if t.min_pillar_score is not None:
             thresholds.setdefault(t.min_pillar_score, []).append(t.title(page.lang))
-    levels = sorted(thresholds, reverse=True)
+    return sorted(thresholds, reverse=True), thresholds
+
+
+def _chart_svg(assessment: Assessment, page: _Page, *, narrow: bool) -> str:
+    """The pillar scores as a horizontal bar chart in inline SVG: labels left of
+    the bars (720 wide), or, *narrow*, above them (360 wide, for a phone, so that
+    its text keeps its size)."""
+    levels, _ = _levels(page)
     font = esc(_FONTS)
-    x0, x1, label_x = 210, 650, 200
+    if narrow:
+        width, x0, x1, label_x, row, top, bar_dy, max_label = 360, 10, 340, 10, 50, 10, 22, 44
+    else:
+        width, x0, x1, label_x, row, top, bar_dy, max_label = 720, 210, 650, 200, 34, 14, 0, 26
     span = x1 - x0
-    row, top = 34, 14
     n = len(assessment.pillars)
     axis_y = top + n * row + 4
     height = axis_y + 26
-    width = 720
 
     def x(value: float) -> float:
         return x0 + span * value / 100
@@ -295,27 +318,33 @@ def _chart(assessment: Assessment, page: _Page) -> str:
         for p in assessment.pillars
     )
     title = page.raw("pillars")
+    kind = "chart-narrow" if narrow else "chart-wide"
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'role="img" aria-label="{esc(title)}: {esc(summary)}" font-family="{font}" font-size="14">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="{kind}" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" role="img" aria-label="{esc(title)}: {esc(summary)}" font-family="{font}" font-size="14">',
         f"<title>{esc(title)}</title>",
         f"<desc>{esc(summary)}</desc>",
     ]
     for tick in _TICKS:
         parts.append(
-            f'<line x1="{x(tick):g}" y1="{top - 6}" x2="{x(tick):g}" y2="{axis_y}" stroke="#e1e4e8" stroke-width="1"/>'
+            f'<line x1="{x(tick):g}" y1="{top - 6 + bar_dy}" x2="{x(tick):g}" y2="{axis_y}" stroke="#e1e4e8" '
+            'stroke-width="1"/>'
         )
+        anchor = "start" if narrow and tick == 0 else "end" if narrow and tick == 100 else "middle"
         parts.append(
-            f'<text x="{x(tick):g}" y="{axis_y + 18}" text-anchor="middle" font-size="12" fill="#5b636b">{tick}</text>'
+            f'<text x="{x(tick):g}" y="{axis_y + 18}" text-anchor="{anchor}" font-size="12" fill="#5b636b">{tick}</text>'
         )
     parts.append(f'<line x1="{x0}" y1="{axis_y}" x2="{x1}" y2="{axis_y}" stroke="#9aa1a8" stroke-width="1"/>')
     labels: list[str] = []
     for i, p in enumerate(assessment.pillars):
-        y = top + i * row
+        y = top + i * row + bar_dy
         name = page.rubric.pillar(p.id).title(page.lang)
-        if len(name) > 26:
-            name = name[:25] + "…"
-        parts.append(f'<text x="{label_x}" y="{y + 19}" text-anchor="end" fill="#1c1f23">{esc(name)}</text>')
+        if len(name) > max_label:
+            name = name[: max_label - 1] + "…"
+        if narrow:
+            parts.append(f'<text x="{label_x}" y="{y - 4}" fill="#1c1f23">{esc(name)}</text>')
+        else:
+            parts.append(f'<text x="{label_x}" y="{y + 19}" text-anchor="end" fill="#1c1f23">{esc(name)}</text>')
         parts.append(f'<rect x="{x0}" y="{y + 4}" width="{span}" height="22" fill="#f0f2f4"/>')
         if p.score is None:
             labels.append(
@@ -340,6 +369,13 @@ def _chart(assessment: Assessment, page: _Page) -> str:
         )
     parts.extend(labels)
     parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def _chart(assessment: Assessment, page: _Page) -> str:
+    """The pillar chart (a wide and a narrow one; the page's CSS shows one) and the pillar table."""
+    levels, thresholds = _levels(page)
+    charts = [_chart_svg(assessment, page, narrow=False), _chart_svg(assessment, page, narrow=True)]
     caption = ""
     if levels:
         tiers = ", ".join(f"{' / '.join(thresholds[v])} ({page.short(v)})" for v in levels)
@@ -354,7 +390,7 @@ def _chart(assessment: Assessment, page: _Page) -> str:
     table = _table([(page.w("pillar"), False), (page.w("score"), True)], rows)
     return (
         f'<section aria-labelledby="h-pillars">\n<h2 id="h-pillars">{page.w("pillars")}</h2>\n'
-        f"<figure>\n" + "\n".join(parts) + f"\n{caption}\n</figure>\n{table}\n</section>"
+        f"<figure>\n" + "\n".join(charts) + f"\n{caption}\n</figure>\n{table}\n</section>"
     )
 
 
