@@ -272,3 +272,16 @@ def test_resume_without_a_checkpoint_is_refused(tmp_path: Path, corpus: dict[str
     assert proc.returncode == 2
     assert "out.jsonl.checkpoint: no checkpoint to resume from" in stderr.decode()
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("text", ["", "{}", '{"format": "kol-trust batch checkpoint 1"}', "not json"])
+def test_resume_refuses_a_file_that_is_not_a_checkpoint(
+    tmp_path: Path, corpus: dict[str, Path | bytes], text: str
+) -> None:
+    src = corpus["input"]
+    assert isinstance(src, Path)
+    (tmp_path / "out.jsonl.checkpoint").write_text(text)
+    proc = _start(src, tmp_path / "out.jsonl", tmp_path / "err.jsonl", "--resume")
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    assert stderr.decode().endswith("out.jsonl.checkpoint: not a checkpoint of kol-trust batch; run without --resume\n")
