@@ -45,6 +45,7 @@ nitpick_ignore = [
         "pathlib.Path",
         "collections.abc.Iterable",
         "collections.abc.Iterator",
+        "collections.abc.Generator",
         "collections.abc.Sequence",
         "collections.abc.Mapping",
         "Ed25519PrivateKey",  # cryptography's key classes (the optional ``sign`` extra)

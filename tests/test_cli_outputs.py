@@ -254,3 +254,25 @@ def test_keygen_on_a_full_disk_says_so(full_disk: Path, capsys: pytest.CaptureFi
 def test_a_missing_directory_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["synth", "--n", "1", "--seed", "1", "-o", str(tmp_path / "no" / "such.jsonl")]) == 2
     assert "cannot write (No such file or directory)" in capsys.readouterr().err
+
+
+# -- signals in the other commands -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("sig", "code", "said"), [("SIGINT", 130, "interrupted"), ("SIGTERM", 143, "terminated")])
+def test_synth_interrupted_leaves_no_temporary_file(tmp_path: Path, sig: str, code: int, said: str) -> None:
+    import signal
+    import time
+
+    out = tmp_path / "cases.jsonl"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kol_trust", "synth", "--n", "1000000", "--seed", "1", "-o", str(out)],
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while not any(tmp_path.iterdir()) and time.monotonic() < deadline:  # the temporary file is being written
+        time.sleep(0.01)
+    proc.send_signal(getattr(signal, sig))
+    _, stderr = proc.communicate(timeout=60)
+    assert (proc.returncode, stderr.decode()) == (code, f"kol-trust: {said}\n")
+    assert list(tmp_path.iterdir()) == []

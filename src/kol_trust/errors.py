@@ -6,10 +6,10 @@ application can catch one type at its edge.  Errors about documents carry
 where it is (``$.evidence[3].observed_at``), not just the first.
 
 The cost of a bad document is bounded: reading stops looking into a list after
-:data:`~kol_trust.errors.MAX_PROBLEMS` of its items have problems (one more problem says how many
-items were not checked), and the message of a :class:`ValidationError` lists at
-most :data:`~kol_trust.errors.MAX_PROBLEMS` problems ("… and N more"), each cut to
-:data:`~kol_trust.errors.MAX_PROBLEM_CHARS` characters.
+:data:`~kol_trust.errors.MAX_PROBLEMS` of its items have problems (one more
+problem says how many items were not checked), and the message of a
+:class:`ValidationError` lists at most that many problems ("… and N more"),
+each cut to :data:`~kol_trust.errors.MAX_PROBLEM_CHARS` characters.
 """
 
 from __future__ import annotations
@@ -68,7 +68,8 @@ class ValidationError(KolTrustError, ValueError):
 
     *problems* lists every problem found; ``str(error)`` names the first
     :data:`~kol_trust.errors.MAX_PROBLEMS` of them, one a line (each cut to
-    :data:`~kol_trust.errors.MAX_PROBLEM_CHARS` characters), then how many more there are.
+    :data:`~kol_trust.errors.MAX_PROBLEM_CHARS` characters), then how many
+    more there are.
     """
 
     problems: tuple[Problem, ...]

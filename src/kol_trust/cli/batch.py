@@ -252,7 +252,12 @@ class _Checkpoint:
             doc = json.loads(text.decode("utf-8"))
         except (UnicodeDecodeError, ValueError):
             doc = None
-        if not isinstance(doc, dict) or doc.get("format") != _CHECKPOINT_FORMAT:
+        parts = ("input", "options", "counts", "output", "errors")
+        if (
+            not isinstance(doc, dict)
+            or doc.get("format") != _CHECKPOINT_FORMAT
+            or not all(isinstance(doc.get(part), dict) for part in parts)
+        ):
             raise InputError(f"{path}: not a checkpoint of kol-trust batch; run without --resume")
         return doc
 
