@@ -206,11 +206,7 @@ def pattern(regex: re.Pattern[str], what: str, max_len: int | None = None) -> Ch
     fullmatch = regex.fullmatch
 
     def valid(value: Any) -> bool:
-        return (
-            isinstance(value, str)
-            and (max_len is None or len(value) <= max_len)
-            and fullmatch(value) is not None
-        )
+        return isinstance(value, str) and (max_len is None or len(value) <= max_len) and fullmatch(value) is not None
 
     return _with_predicate(run, valid)
 
@@ -263,11 +259,7 @@ def number(
             ok = isfinite(value)
         else:  # subclasses and other types: the check decides
             return next(iter(run(value)), None) is None
-        return (
-            ok
-            and (low is None or (value > low if low_open else value >= low))
-            and (high is None or value <= high)
-        )
+        return ok and (low is None or (value > low if low_open else value >= low)) and (high is None or value <= high)
 
     return _with_predicate(run, valid)
 
