@@ -69,6 +69,7 @@ __all__ = [
     "Unsure",
     "canonical_bytes",
     "document",
+    "drops_none",
     "dumps",
     "dumps_prepared",
     "fingerprint",
@@ -268,6 +269,12 @@ def dumps_prepared(value: Any) -> bytes:
 #: Modules whose classes are input documents: their absent optional fields are
 #: left out.  Assessment documents keep their ``null`` s, as STANDARD §6 shows them.
 _DROP_NONE_MODULES = frozenset({_model_module.__name__, _rubric_module.__name__})
+
+
+def drops_none(cls: type) -> bool:
+    """Whether documents of *cls* leave its absent (``None``) optional fields out (input documents do)."""
+    return cls.__module__ in _DROP_NONE_MODULES
+
 
 #: The string enums of the standard's documents: documents keep their members
 #: (JSON writes their string values).
