@@ -103,7 +103,7 @@ class Evaluation:
             pillars=tuple(PillarResult(p.id, self.pillar_reported[j]) for j, p in enumerate(pillars)),
             criteria=tuple(criteria),
             gates=tuple(GateResult(gt.id, gt.cap, gt.disqualify) for gt in self.triggered),
-            reasons=reasons(compiled, self.triggered, self.losses, self.losses_reported, assessed),
+            reasons=reasons(compiled, self.triggered, self.losses, self.losses_reported, assessed, self.table.reasons),
             excluded=tuple(sorted(self.excluded, key=_exclusion_order)),
             fingerprint=fingerprint(compiled.ref, self.as_of, self.subject, self.unique),
         )
