@@ -28,6 +28,7 @@ import argparse
 import datetime as dt
 import gc
 import hashlib
+import itertools
 import json
 import platform
 import random
@@ -38,14 +39,22 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import attrs
+
 import kol_trust as kt
+from kol_trust.improvement import what_if
 from kol_trust.synth import AS_OF, RUBRIC_VERSION, build_case, synthetic_cases
 
 DEFAULT_CASES = 10_000
 DEFAULT_SEED = 20261129
-SIZES = (10, 100, 1_000, 10_000)
+SIZES = (10, 100, 1_000, 10_000, 100_000)
 QUICK_CASES = 200
 QUICK_SIZES = (10, 100, 1_000)
+#: The goals of issue 13, printed beside the figures (never asserted).
+GOAL_ASSESS_CASES_PER_SECOND = 10_000
+GOAL_JSON_PATH_OVER_FLOOR = 2.5
+WHAT_IF_SIZES = (1_000, 2_000, 4_000)
+QUICK_WHAT_IF_SIZES = (250, 500)
 
 # -- the synthetic corpus ------------------------------------------------------------
 # The generator lives in the library, kol_trust.synth; build_case comes from there.
@@ -156,6 +165,51 @@ def measure_json_path(texts: Sequence[str]) -> dict[str, Any]:
         "cases_per_second": len(texts) / seconds,
         "seconds_per_case": seconds / len(texts),
     }
+
+
+def measure_floor(texts: Sequence[str], cases: Sequence[kt.Case], rubric: kt.Rubric) -> dict[str, Any]:
+    """The floor: ``json.loads(case line)`` + ``json.dumps(assessment document)`` with the
+    standard library, the least a Python service that reads a case and writes its
+    assessment pays.  The documents are made beforehand; only the two calls are timed."""
+    documents = [kt.to_dict(kt.assess(c.subject, c.evidence, rubric=rubric, as_of=c.as_of)) for c in cases]
+    loads, dumps = json.loads, json.dumps
+    pairs = list(zip(texts, documents, strict=True))
+    for text, doc in pairs[:20]:
+        loads(text)
+        dumps(doc, ensure_ascii=False)
+
+    def run() -> None:
+        for text, doc in pairs:
+            loads(text)
+            dumps(doc, ensure_ascii=False)
+
+    seconds = _timed(run)
+    return {"cases": len(texts), "seconds": seconds, "seconds_per_case": seconds / len(texts)}
+
+
+def measure_tiny_number(seed: int, *, repeat: int, min_run: float) -> dict[str, Any]:
+    """Hazard: one tiny value (``5e-05``, valid evidence) in a case, against the same case without it."""
+    rubric = kt.load_rubric(RUBRIC_VERSION)
+    case = scaling_case(100, seed)
+    i = next(i for i, e in enumerate(case.evidence) if e.value is not None)
+    tiny = attrs.evolve(
+        case, evidence=(*case.evidence[:i], attrs.evolve(case.evidence[i], value=5e-05), *case.evidence[i + 1 :])
+    )
+    plain = min(_per_call(lambda: kt.assess_case(case, rubric=rubric), repeat=repeat, min_run=min_run))
+    odd = min(_per_call(lambda: kt.assess_case(tiny, rubric=rubric), repeat=repeat, min_run=min_run))
+    return {"records": len(case.evidence), "plain_seconds": plain, "tiny_seconds": odd, "ratio": odd / plain}
+
+
+def measure_what_if(sizes: Sequence[int], seed: int) -> list[dict[str, Any]]:
+    """Hazard: ``what_if(remove=…)`` of half the records (as records), for growing cases."""
+    rubric = kt.load_rubric(RUBRIC_VERSION)
+    rows = []
+    for n in sizes:
+        case = scaling_case(n, seed)
+        half = list(case.evidence[::2])
+        seconds = min(_timed(lambda case=case, half=half: what_if(case, remove=half, rubric=rubric)) for _ in range(3))
+        rows.append({"records": n, "removed": len(half), "seconds": seconds})
+    return rows
 
 
 def measure_scaling(sizes: Sequence[int], seed: int, *, repeat: int, min_run: float) -> list[dict[str, Any]]:
@@ -274,11 +328,65 @@ def render(result: dict[str, Any]) -> str:
         "",
         "Linear growth shows as a flat 'per record' column; the small cases carry",
         "the fixed cost of an assessment (shares, gates, tiers, fingerprint).",
+        "",
+        goals(result),
     ]
     return "\n".join(out)
 
 
-def run(n_cases: int, seed: int, *, sizes: Sequence[int], repeat: int, min_run: float) -> dict[str, Any]:
+def goals(result: dict[str, Any]) -> str:
+    """Each goal of issue 13 beside its figure and the floor (never asserted)."""
+    a, j, floor = result["assess"], result["json_path"], result["floor"]
+    tiny, scaling, wi = result["tiny_number"], result["scaling"], result["what_if"]
+    per_record = [r["best_seconds_per_record"] for r in scaling if r["records"] >= 100]
+    growth = [b["seconds"] / a_["seconds"] for a_, b in itertools.pairwise(wi)]
+    rows = [
+        (
+            "1. kt.assess on parsed cases",
+            f"{a['cases_per_second']:,.0f} cases/s",
+            f">= {GOAL_ASSESS_CASES_PER_SECOND:,} cases/s",
+        ),
+        (
+            "   the floor: json.loads(case) + json.dumps(assessment document)",
+            f"{_duration(floor['seconds_per_case'])} a case",
+            "",
+        ),
+        (
+            "2. JSON -> assessment -> JSON over the floor",
+            f"{j['seconds_per_case'] / floor['seconds_per_case']:.2f}x "
+            f"({_duration(j['seconds_per_case'])} / {_duration(floor['seconds_per_case'])})",
+            f"<= {GOAL_JSON_PATH_OVER_FLOOR}x",
+        ),
+        (
+            "3. per record, largest / smallest from 100 records up",
+            f"{max(per_record) / min(per_record):.2f}x" if per_record else "-",
+            "flat (about 1x)",
+        ),
+        (
+            f"   one 5e-05 in a case of {tiny['records']} records",
+            f"{tiny['ratio']:.2f}x the case without it",
+            "about 1x",
+        ),
+        (
+            "   what_if(remove=half) per doubling of the case",
+            ", ".join(f"{g:.2f}x" for g in growth) or "-",
+            "about 2x (linear)",
+        ),
+    ]
+    return "goals (issue 13; bench_batch.py reports the batch and memory goals)\n" + _table(
+        ("goal", "measured", "target"), rows
+    )
+
+
+def run(
+    n_cases: int,
+    seed: int,
+    *,
+    sizes: Sequence[int],
+    repeat: int,
+    min_run: float,
+    what_if_sizes: Sequence[int] = WHAT_IF_SIZES,
+) -> dict[str, Any]:
     rubric = kt.load_rubric(RUBRIC_VERSION)
     start = time.perf_counter()
     cases = build_corpus(n_cases, seed, rubric=rubric)
@@ -316,7 +424,10 @@ def run(n_cases: int, seed: int, *, sizes: Sequence[int], repeat: int, min_run: 
         },
         "assess": measure_assess(cases, rubric),
         "json_path": measure_json_path(texts),
+        "floor": measure_floor(texts, cases, rubric),
         "scaling": measure_scaling(sizes, seed, repeat=repeat, min_run=min_run),
+        "tiny_number": measure_tiny_number(seed, repeat=repeat, min_run=min_run),
+        "what_if": measure_what_if(what_if_sizes, seed),
     }
 
 
@@ -336,7 +447,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--cases must be at least 1")
 
     if args.quick:
-        result = run(n_cases, args.seed, sizes=QUICK_SIZES, repeat=3, min_run=0.02)
+        result = run(n_cases, args.seed, sizes=QUICK_SIZES, repeat=3, min_run=0.02, what_if_sizes=QUICK_WHAT_IF_SIZES)
     else:
         result = run(n_cases, args.seed, sizes=SIZES, repeat=7, min_run=0.2)
     result["quick"] = args.quick

@@ -262,8 +262,36 @@ def render(result: dict[str, Any]) -> str:
         ),
         "",
         "Flat peaks as N grows mean run_jsonl streams: memory does not depend on the input's length.",
+        "",
+        goals(result),
     ]
     return "\n".join(out)
+
+
+#: The goals of issue 13 for the batch path, printed beside the figures (never asserted).
+GOAL_SPEEDUP = 1.85
+
+
+def goals(result: dict[str, Any]) -> str:
+    """The batch goals of issue 13 beside their figures."""
+    one = [m for m in result["memory"] if m["workers"] == 1]
+    peaks = [m["peak_rss_bytes"] for m in one]
+    rows = [
+        (
+            "2. the batch path, 2 workers over 1",
+            f"{result['speedup']:.2f}x, byte-identical: {'yes' if result['identical'] else 'NO'}",
+            f">= {GOAL_SPEEDUP}x, byte-identical",
+        ),
+        ("   run_jsonl (1 worker) over the floor of this script", f"{result['slowdown']:.1f}x", "-"),
+        (
+            "4. peak RSS streaming, 1 worker, smallest to largest N",
+            f"{_mib(min(peaks))} to {_mib(max(peaks))} MiB (N = {', '.join(format(m['cases'], ',') for m in one)})"
+            if one
+            else "-",
+            "flat",
+        ),
+    ]
+    return "goals (issue 13; bench_assess.py reports the others)\n" + _table(("goal", "measured", "target"), rows)
 
 
 def _environment() -> dict[str, Any]:

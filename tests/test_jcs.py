@@ -307,8 +307,17 @@ def test_a_tiny_value_does_not_send_the_fingerprint_to_the_reference(
     case = attrs.evolve(case, evidence=(first, *case.evidence[1:]))
     expected = _reference_fingerprint(case)
     seen = _recording_reference(monkeypatch)
+    documents: list[Any] = []
+    real_document = canonical.document
+
+    def record_document(obj: Any) -> Any:
+        documents.append(obj)
+        return real_document(obj)
+
+    monkeypatch.setattr(canonical, "document", record_document)
     assert kt.assess_case(case).fingerprint == expected
     assert seen == [value]
+    assert documents == [first]  # the general path writes that record alone, the rest are written directly
 
 
 @given(json_values)

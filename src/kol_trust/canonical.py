@@ -69,6 +69,7 @@ __all__ = [
     "Unsure",
     "canonical_bytes",
     "document",
+    "drops_none",
     "dumps",
     "dumps_prepared",
     "fingerprint",
@@ -268,6 +269,12 @@ def dumps_prepared(value: Any) -> bytes:
 #: Modules whose classes are input documents: their absent optional fields are
 #: left out.  Assessment documents keep their ``null`` s, as STANDARD §6 shows them.
 _DROP_NONE_MODULES = frozenset({_model_module.__name__, _rubric_module.__name__})
+
+
+def drops_none(cls: type) -> bool:
+    """Whether documents of *cls* leave its absent (``None``) optional fields out (input documents do)."""
+    return cls.__module__ in _DROP_NONE_MODULES
+
 
 #: The string enums of the standard's documents: documents keep their members
 #: (JSON writes their string values).
@@ -711,6 +718,16 @@ def _by_id(e: Evidence) -> str:
 _CHUNK = 128
 
 
+def _record_text(e: Evidence) -> str:
+    """The JCS text of one record: written(), or for a record it declines (a
+    value such as 5e-05) that record alone by the general path; JCS text is
+    the same whether a value stands alone or inside a document."""
+    try:
+        return written(e)
+    except Unsure:
+        return dumps(document(e)).decode("utf-8")
+
+
 def fingerprint(ref: RubricRef, as_of: dt.date, subject: Subject, evidence: Iterable[Evidence]) -> str:
     """The assessment fingerprint (STANDARD §6): the SHA-256 of the canonical
     inputs — algorithm, rubric reference, ``as_of``, the subject and the
@@ -727,7 +744,7 @@ def fingerprint(ref: RubricRef, as_of: dt.date, subject: Subject, evidence: Iter
         for start in range(0, len(records), _CHUNK):
             if start:
                 h.update(b",")
-            h.update(",".join([written(e) for e in records[start : start + _CHUNK]]).encode("utf-8"))
+            h.update(",".join([_record_text(e) for e in records[start : start + _CHUNK]]).encode("utf-8"))
         rubric_ref = f'{{"digest":{_escape(ref.digest)},"id":{_escape(ref.id)},"version":{_escape(ref.version)}}}'
         h.update(f'],"rubric":{rubric_ref},"subject":{written(subject)}}}'.encode())
     except (Unsure, UnicodeEncodeError, ValueError, TypeError, RecursionError):

@@ -22,6 +22,8 @@ import attrs
 from .errors import Problem
 
 Check = Callable[[Any], Iterator[tuple[str, str]]]
+#: True when a value passes a check: ``predicate_of(check)(v) == (not any(check(v)))``.
+Predicate = Callable[[Any], bool]
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]*")
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
@@ -46,6 +48,69 @@ def anchored(regex: re.Pattern[str]) -> str:
 def checked(check: Check, **kwargs: Any) -> Any:
     """An :func:`attrs.field` whose value :func:`problems_of` checks."""
     return attrs.field(metadata={"check": check}, **kwargs)
+
+
+# -- predicates: the checks as plain functions ----------------------------------------
+#
+# A check yields its problems, with their messages, from a generator: right
+# for reporting, slow for the common case of a value that passes (a
+# generator object per field of every record).  Each check of this module
+# has a predicate, a plain function that says only whether the value passes;
+# the loader's fast path and the self-checking classes ask it first, and run
+# the check only for the messages of a value that fails.
+
+_PREDICATES: dict[Check, Predicate] = {}
+
+
+def _with_predicate(check: Check, valid: Predicate) -> Check:
+    _PREDICATES[check] = valid
+    return check
+
+
+#: Checks that every value of a type passes (every valid string, every
+#: boolean, every date, every member of an enum): a reader that already gave
+#: a value of that type need not ask them.
+_TYPE_ONLY: dict[Check, type] = {}
+
+
+def passed_by_every(check: Check) -> type | None:
+    """The type every value of which passes *check* (every string without a lone
+    surrogate, for ``str``; dates that are not datetimes, for ``date``); ``None`` when there is none known."""
+    return _TYPE_ONLY.get(check)
+
+
+def predicate_of(check: Check) -> Predicate:
+    """The plain predicate of *check*: True exactly when *check* yields no problem.
+
+    Checks of this module have one written out; for any other check it is
+    derived (the check is run and its first problem, if any, decides).
+    """
+    found = _PREDICATES.get(check)
+    if found is None:
+
+        def found(value: Any) -> bool:
+            return next(iter(check(value)), None) is None
+
+        _PREDICATES[check] = found
+    return found
+
+
+_FIELD_PREDICATES: dict[type, tuple[tuple[str, Predicate], ...]] = {}
+
+
+def field_predicates(cls: type) -> tuple[tuple[str, Predicate], ...]:
+    """``(name, predicate)`` of each checked field of *cls*, found once."""
+    found = _FIELD_PREDICATES.get(cls)
+    if found is None:
+        found = _FIELD_PREDICATES[cls] = tuple(
+            (a.name, predicate_of(a.metadata["check"])) for a in attrs.fields(cls) if "check" in a.metadata
+        )
+    return found
+
+
+def passes(obj: Any) -> bool:
+    """Whether every checked field of *obj* passes (not nested objects): ``not any(problems_of(obj))``, faster."""
+    return all(valid(getattr(obj, name)) for name, valid in field_predicates(type(obj)))
 
 
 def problems_of(obj: Any, path: str = "$") -> Iterator[Problem]:
@@ -99,7 +164,14 @@ def optional(check: Check) -> Check:
         if value is not None:
             yield from check(value)
 
-    return run
+    inner = predicate_of(check)
+
+    def valid(value: Any) -> bool:
+        return value is None or inner(value)
+
+    if check in _TYPE_ONLY:
+        _TYPE_ONLY[run] = _TYPE_ONLY[check]
+    return _with_predicate(run, valid)
 
 
 def string(min_len: int = 0, max_len: int | None = None) -> Check:
@@ -113,7 +185,17 @@ def string(min_len: int = 0, max_len: int | None = None) -> Check:
         elif not value.isascii() and not is_unicode(value):
             yield "", "contains a lone surrogate; strings must be valid Unicode"
 
-    return run
+    def valid(value: Any) -> bool:
+        return (
+            isinstance(value, str)
+            and len(value) >= min_len
+            and (max_len is None or len(value) <= max_len)
+            and (value.isascii() or is_unicode(value))
+        )
+
+    if min_len == 0 and max_len is None:
+        _TYPE_ONLY[run] = str
+    return _with_predicate(run, valid)
 
 
 def is_unicode(text: str) -> bool:
@@ -134,7 +216,12 @@ def pattern(regex: re.Pattern[str], what: str, max_len: int | None = None) -> Ch
         elif not regex.fullmatch(value):
             yield "", f"{describe(value)} is not {what}"
 
-    return run
+    fullmatch = regex.fullmatch
+
+    def valid(value: Any) -> bool:
+        return isinstance(value, str) and (max_len is None or len(value) <= max_len) and fullmatch(value) is not None
+
+    return _with_predicate(run, valid)
 
 
 identifier = pattern(ID_PATTERN, "an identifier (letters, digits, '.', '_', ':', '-'; a letter or digit first)", 128)
@@ -175,7 +262,19 @@ def number(
         elif integer and abs(value) > MAX_SAFE_INTEGER:
             yield "", f"{describe(value)} is too large: integers are exchanged up to 2^53 - 1 = {MAX_SAFE_INTEGER}"
 
-    return run
+    isfinite = math.isfinite
+
+    def valid(value: Any) -> bool:
+        t = type(value)
+        if t is int:
+            ok = not integer or -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER
+        elif t is float and not integer:
+            ok = isfinite(value)
+        else:  # subclasses and other types: the check decides
+            return next(iter(run(value)), None) is None
+        return ok and (low is None or (value > low if low_open else value >= low)) and (high is None or value <= high)
+
+    return _with_predicate(run, valid)
 
 
 def boolean(value: Any) -> Iterator[tuple[str, str]]:
@@ -183,9 +282,25 @@ def boolean(value: Any) -> Iterator[tuple[str, str]]:
         yield "", f"expected true or false, got {describe(value)}"
 
 
+def _is_bool(value: Any) -> bool:
+    return isinstance(value, bool)
+
+
+_with_predicate(boolean, _is_bool)
+_TYPE_ONLY[boolean] = bool
+
+
 def a_date(value: Any) -> Iterator[tuple[str, str]]:
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
         yield "", f"expected a date, got {describe(value)}"
+
+
+def _is_date(value: Any) -> bool:
+    return value.__class__ is dt.date or (isinstance(value, dt.date) and not isinstance(value, dt.datetime))
+
+
+_with_predicate(a_date, _is_date)
+_TYPE_ONLY[a_date] = dt.date
 
 
 def member(enum: type) -> Check:
@@ -193,7 +308,11 @@ def member(enum: type) -> Check:
         if not isinstance(value, enum):
             yield "", f"expected one of {', '.join(repr(m.value) for m in enum)}, got {describe(value)}"  # type: ignore[attr-defined]
 
-    return run
+    def valid(value: Any) -> bool:
+        return isinstance(value, enum)
+
+    _TYPE_ONLY[run] = enum
+    return _with_predicate(run, valid)
 
 
 def instance(cls: type, what: str) -> Check:
@@ -201,7 +320,10 @@ def instance(cls: type, what: str) -> Check:
         if not isinstance(value, cls):
             yield "", f"expected {what}, got {describe(value)}"
 
-    return run
+    def valid(value: Any) -> bool:
+        return isinstance(value, cls)
+
+    return _with_predicate(run, valid)
 
 
 def each(check: Check, *, non_empty: bool = False) -> Check:
@@ -217,7 +339,14 @@ def each(check: Check, *, non_empty: bool = False) -> Check:
             for suffix, message in check(item):
                 yield f"[{i}]{suffix}", message
 
-    return run
+    item_valid = predicate_of(check)
+
+    def valid(value: Any) -> bool:
+        if not isinstance(value, tuple) or (non_empty and not value):
+            return False
+        return all(map(item_valid, value))
+
+    return _with_predicate(run, valid)
 
 
 def as_tuple(value: Any) -> Any:

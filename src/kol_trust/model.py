@@ -79,6 +79,8 @@ class SelfChecking:
     _document = "document"
 
     def __attrs_post_init__(self) -> None:
+        if c.passes(self):  # the plain predicates first; the checks for the messages
+            return
         problems = list(c.problems_of(self))
         if problems:
             raise ValidationError(self._document, problems)

@@ -74,22 +74,22 @@ class Evaluation:
         pillars = compiled.rubric.pillars
         applicable = self.shares.applicable
         assessed = self.assessed
-        defaults = self.table.results
-        criteria = tuple(
-            CriterionResult(
-                id=c.id,
-                pillar=pillars[c.pillar].id,
-                measure=c.measure,
-                applicable=applicable[c.index],
-                assessed=True,
-                score=self.reported[c.index],
-                loss=self.losses_reported[c.index],
-                evidence=tuple(sorted([u.record.id for u in self.used[c.index]])),
-            )
-            if assessed[c.index]
-            else defaults[c.index]
-            for c in compiled.criteria
-        )
+        # The shared results of the table, and new ones for the criteria with used records.
+        criteria = list(self.table.results)
+        used, reported, losses_reported = self.used, self.reported, self.losses_reported
+        for i, ok in enumerate(assessed):
+            if ok:
+                c = compiled.criteria[i]
+                criteria[i] = CriterionResult(
+                    id=c.id,
+                    pillar=pillars[c.pillar].id,
+                    measure=c.measure,
+                    applicable=applicable[i],
+                    assessed=True,
+                    score=reported[i],
+                    loss=losses_reported[i],
+                    evidence=tuple(sorted([u.record.id for u in used[i]])),
+                )
         return Assessment(
             subject_id=self.subject.id,
             as_of=self.as_of,
@@ -101,9 +101,9 @@ class Evaluation:
             certified=self.tier.certified and not self.disqualified,
             coverage=self.coverage_reported,
             pillars=tuple(PillarResult(p.id, self.pillar_reported[j]) for j, p in enumerate(pillars)),
-            criteria=criteria,
+            criteria=tuple(criteria),
             gates=tuple(GateResult(gt.id, gt.cap, gt.disqualify) for gt in self.triggered),
-            reasons=reasons(compiled, self.triggered, self.losses, self.losses_reported, assessed),
+            reasons=reasons(compiled, self.triggered, self.losses, self.losses_reported, assessed, self.table.reasons),
             excluded=tuple(sorted(self.excluded, key=_exclusion_order)),
             fingerprint=fingerprint(compiled.ref, self.as_of, self.subject, self.unique),
         )

@@ -7,9 +7,26 @@ from collections.abc import Sequence
 from ..assessment import Cause, Reason
 from ..model import Measure
 from ..rubric import Gate
-from .compiled import CompiledRubric
+from .compiled import CompiledCriterion, CompiledRubric
 
-__all__ = ["reasons"]
+__all__ = ["Candidate", "candidate", "reasons"]
+
+
+#: A criterion as a reason candidate: its sort key (−loss to 9 decimals, id), cause and reported loss.
+Candidate = tuple[float, str, Cause, float]
+
+
+def candidate(
+    c: CompiledCriterion, loss: float | None, loss_reported: float | None, assessed: bool
+) -> Candidate | None:
+    """Criterion *c* as a reason, or None when it costs no (reported) points."""
+    if loss is None or loss_reported is None or loss_reported <= 0:
+        return None
+    if c.measure is Measure.INCIDENTS:
+        cause = Cause.INCIDENTS if assessed else Cause.LOW_SCORE
+    else:
+        cause = Cause.LOW_SCORE if assessed else Cause.NO_EVIDENCE
+    return (-round(loss, 9), c.id, cause, loss_reported)
 
 
 def reasons(
@@ -18,20 +35,27 @@ def reasons(
     losses: Sequence[float | None],
     losses_reported: Sequence[float | None],
     assessed: Sequence[bool],
+    unassessed: Sequence[Candidate | None] | None = None,
 ) -> tuple[Reason, ...]:
-    """Every triggered gate, then the criteria that cost the most, at most ``max_reasons`` of them."""
+    """Every triggered gate, then the criteria that cost the most, at most ``max_reasons`` of them.
+
+    *unassessed*, when given, holds each criterion's candidate for when it is
+    not assessed (an evaluation's table: :mod:`~kol_trust.engine.tables`).
+    """
     found = [Reason(gt.id, Cause.GATE, None) for gt in triggered]
     candidates = []
     for c in compiled.criteria:
-        loss = losses[c.index]
-        loss_reported = losses_reported[c.index]
-        if loss is None or loss_reported is None or loss_reported <= 0:
-            continue
-        if c.measure is Measure.INCIDENTS:
-            cause = Cause.INCIDENTS if assessed[c.index] else Cause.LOW_SCORE
+        i = c.index
+        if unassessed is not None and not assessed[i]:
+            found_candidate = unassessed[i]
         else:
-            cause = Cause.LOW_SCORE if assessed[c.index] else Cause.NO_EVIDENCE
-        candidates.append((-round(loss, 9), c.id, cause, loss_reported))
-    candidates.sort(key=lambda x: (x[0], x[1]))
+            found_candidate = candidate(c, losses[i], losses_reported[i], assessed[i])
+        if found_candidate is not None:
+            candidates.append(found_candidate)
+    candidates.sort(key=_order)
     found.extend(Reason(cid, cause, rl) for _, cid, cause, rl in candidates[: compiled.rubric.policy.max_reasons])
     return tuple(found)
+
+
+def _order(x: Candidate) -> tuple[float, str]:
+    return (x[0], x[1])

@@ -68,10 +68,11 @@ def select(
     disputed_weight = compiled.rubric.policy.disputed_weight
     used: list[list[Used]] = [[] for _ in compiled.criteria]
     by_id, reliability, applicable = compiled.by_id, compiled.reliability, shares.applicable
+    subject_id, incidents, disputed = subject.id, Measure.INCIDENTS, Status.DISPUTED
     for e in unique.values():
         c = by_id.get(e.criterion)
         reason: ExclusionReason | None = None
-        if e.subject_id != subject.id:
+        if e.subject_id != subject_id:
             reason = ExclusionReason.SUBJECT_MISMATCH
         elif c is None:
             reason = ExclusionReason.UNKNOWN_CRITERION
@@ -91,13 +92,13 @@ def select(
                 reason = ExclusionReason.TOO_OLD
             elif e.status is Status.OVERTURNED:
                 reason = ExclusionReason.OVERTURNED
-            elif (e.severity is None) if c.measure is Measure.INCIDENTS else (e.value is None):
+            elif (e.severity is None) if c.measure is incidents else (e.value is None):
                 reason = ExclusionReason.MEASURE_MISMATCH
             else:
                 w = reliability[e.source]
                 if c.half_life is not None:
                     w *= 0.5 ** (age / c.half_life)
-                if e.status is Status.DISPUTED:
+                if e.status is disputed:
                     w *= disputed_weight
                 used[c.index].append(Used(e, w, age))
         if reason is not None:

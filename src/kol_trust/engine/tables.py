@@ -15,6 +15,7 @@ import attrs
 
 from ..assessment import CriterionResult
 from .compiled import CompiledRubric, Shares
+from .reasons import Candidate, candidate
 from .rounding import round1
 from .scores import criterion_score
 
@@ -33,6 +34,8 @@ class Table:
     losses_reported: tuple[float | None, ...]
     results: tuple[CriterionResult, ...]
     """The criterion's result in an assessment where it has no used record."""
+    reasons: tuple[Candidate | None, ...]
+    """The criterion as a reason candidate when it has no used record."""
 
 
 def table(compiled: CompiledRubric, key: tuple[bool, ...]) -> Table:
@@ -60,4 +63,5 @@ def _build(compiled: CompiledRubric, shares: Shares) -> Table:
         )
         for c in compiled.criteria
     )
-    return Table(shares, raw, reported, losses, losses_reported, results)
+    candidates = tuple(candidate(c, losses[c.index], losses_reported[c.index], False) for c in compiled.criteria)
+    return Table(shares, raw, reported, losses, losses_reported, results, candidates)

@@ -24,7 +24,7 @@ from typing import Any
 import attrs
 
 from ..canonical import DOCUMENT_ENUMS
-from ..checks import DATE_PATTERN, is_unicode
+from ..checks import DATE_PATTERN, is_unicode, passed_by_every, predicate_of
 from ..codegen import generated
 from ..fieldtypes import enum_of, is_homogeneous_tuple, item_type, non_optional, optional_of
 from ..model import SelfChecking
@@ -129,8 +129,8 @@ def fast_structurer(cls: type) -> _FieldReader | None:
     The object is built as its attrs-generated ``__init__`` builds it (each
     field's value or default, through the field's converter, set in field
     order) and then checked by the very checks its ``__attrs_post_init__``
-    runs (:func:`kol_trust.checks.problems_of`), without that function's look-ups for each
-    object.  Only plain attrs classes qualify: no validators, no converters
+    runs, as plain predicates (:func:`kol_trust.checks.predicate_of`), without
+    that function's look-ups for each object.  Only plain attrs classes qualify: no validators, no converters
     or factories that take ``self``, no hooks other than the model's
     self-check; anything else gets no fast path.
     """
@@ -168,6 +168,11 @@ def fast_structurer(cls: type) -> _FieldReader | None:
                 return None
             factory = a.default.factory
         keeps = _kept_classes(a.converter, a.type) if a.converter is not None else frozenset()
+        check = a.metadata.get("check")
+        # A check that every value of the reader's type passes is not asked
+        # (the reader gives such a value, or a default, or falls back).
+        if check is not None and passed_by_every(check) is non_optional(a.type) and _defaults_pass(a, check):
+            check = None
         plan.append(
             (
                 a.name,
@@ -177,7 +182,8 @@ def fast_structurer(cls: type) -> _FieldReader | None:
                 factory,
                 a.converter,
                 keeps,
-                a.metadata.get("check"),
+                predicate_of(check) if check is not None else None,
+                _slot_setter(cls, a.name),
             )
         )
     # Written out field by field (as attrs writes __init__); for each field:
@@ -199,9 +205,9 @@ def fast_structurer(cls: type) -> _FieldReader | None:
         "    obj = new(cls)",
         "    get = data.get",
     ]
-    for i, (name, reader, required, default, factory, conv, keeps, check) in enumerate(plan):
+    for i, (name, reader, required, default, factory, conv, keeps, check, setter) in enumerate(plan):
         namespace.update({f"read_{i}": reader, f"default_{i}": default, f"factory_{i}": factory})
-        namespace.update({f"convert_{i}": conv, f"keeps_{i}": keeps, f"check_{i}": check})
+        namespace.update({f"convert_{i}": conv, f"keeps_{i}": keeps, f"check_{i}": check, f"set_{i}": setter})
         key = repr(name)
         lines += [f"    raw = get({key})", "    if raw is None:"]
         if required:
@@ -215,13 +221,32 @@ def fast_structurer(cls: type) -> _FieldReader | None:
         lines += ["    else:", f"        value = read_{i}(raw)"]
         if conv is not None:
             lines += [f"    if value.__class__ not in keeps_{i}:", f"        value = convert_{i}(value)"]
-        lines.append(f"    setattr_(obj, {key}, value)")
-        if check is not None:
-            lines += [f"    for _ in check_{i}(value):", "        raise Fallback"]
+        lines.append(f"    set_{i}(obj, value)" if setter is not None else f"    setattr_(obj, {key}, value)")
+        if check is not None:  # the check's plain predicate (kol_trust.checks.predicate_of)
+            lines += [f"    if not check_{i}(value):", "        raise Fallback"]
     lines.append("    return obj")
     structure: _FieldReader = generated("structure", cls, lines, namespace)
     _FAST[cls] = structure
     return structure
+
+
+def _slot_setter(cls: type, name: str) -> Callable[[Any, Any], None] | None:
+    """The ``__set__`` of the slot *name* that *cls* itself declares (faster than
+    ``object.__setattr__``; frozen classes are built so); None when it has none."""
+    slot: Any = cls.__dict__.get(name)
+    if type(slot).__name__ == "member_descriptor" and name in getattr(cls, "__slots__", ()):
+        setter: Callable[[Any, Any], None] = slot.__set__
+        return setter
+    return None
+
+
+def _defaults_pass(a: attrs.Attribute[Any], check: Any) -> bool:
+    """Whether the field's default (None, or absent for a required field) passes *check*."""
+    if a.default is attrs.NOTHING:
+        return True
+    if isinstance(a.default, attrs.Factory):  # type: ignore[arg-type]
+        return False
+    return predicate_of(check)(a.default)
 
 
 def _kept_classes(converter: Callable[[Any], Any], t: Any) -> frozenset[type]:

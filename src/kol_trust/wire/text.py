@@ -23,6 +23,7 @@ from ..errors import Problem, RubricError, ValidationError
 from ..rubric import Rubric
 from .convert import from_dict, to_dict
 from .paths import Invalid, document_name
+from .write import Fallback, written_json
 
 __all__ = ["from_json", "parse_json", "parse_rubric_text", "rubric_format", "to_json"]
 
@@ -105,7 +106,10 @@ def from_json(text: str | bytes, cls: type[T] | None = None) -> Any:
 def to_json(obj: Any, *, indent: int | None = None) -> str:
     """The JSON text of *obj*'s document, keys in a stable order, UTF-8 as is."""
     if indent is None:
-        return _compact_encode(to_dict(obj))
+        try:
+            return written_json(obj)
+        except Fallback:  # whatever the writer cannot vouch for: the general path decides
+            return _compact_encode(to_dict(obj))
     return json.dumps(to_dict(obj), ensure_ascii=False, indent=indent, allow_nan=False)
 
 
