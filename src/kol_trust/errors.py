@@ -15,9 +15,11 @@ import attrs
 __all__ = [
     "CertificationError",
     "CertificationRefused",
+    "CredentialError",
     "EvidenceConflictError",
     "KeyFormatError",
     "KolTrustError",
+    "MultibaseError",
     "Problem",
     "RubricConflictError",
     "RubricError",
@@ -175,3 +177,19 @@ class KeyFormatError(KolTrustError, ValueError):
 
 class SignatureError(KolTrustError, ValueError):
     """A signed document does not verify with the given keys, or is malformed."""
+
+
+class CredentialError(KolTrustError, ValueError):
+    """A credential, a proof or a status list cannot be made from what was given.
+
+    Raised by :func:`~kol_trust.credentials.add_proof`,
+    :func:`~kol_trust.credentials.issue_credential` and
+    :class:`~kol_trust.credentials.StatusList` for the caller's mistakes (a
+    document that is not a JSON object, a verification method that is not the
+    signing key's, an index outside the list); the message names what is
+    wrong and where (``$.proof``).  Verifiers never raise it: they answer.
+    """
+
+
+class MultibaseError(KolTrustError, ValueError):
+    """A text is not multibase base58btc (``z…``) or base64url (``u…``), or not its canonical spelling."""
