@@ -267,7 +267,11 @@ def _credential_body(builder: _Builder) -> dict[str, Any]:
         a = fields[name]
         subject[key] = builder.field(a.type, a.metadata.get("check"))
     subject["subjectName"] = {"type": "string", "minLength": 1, "maxLength": 200}
-    for key, regex in (("rubricId", c.ID_PATTERN), ("rubricVersion", c.VERSION_PATTERN), ("rubricDigest", c.DIGEST_PATTERN)):
+    for key, regex in (
+        ("rubricId", c.ID_PATTERN),
+        ("rubricVersion", c.VERSION_PATTERN),
+        ("rubricDigest", c.DIGEST_PATTERN),
+    ):
         subject[key] = {"type": "string", "pattern": _PATTERNS[regex]}
     timestamp = {"type": "string", "pattern": c.anchored(DATETIME_PATTERN)}
     entry = {
@@ -339,10 +343,7 @@ def schema_for(name: str) -> dict[str, Any]:
     Raises ``KeyError`` for an unknown name.
     """
     builder = _Builder()
-    if name == "credential":
-        body = _credential_body(builder)
-    else:
-        body = builder.object(_DOCUMENTS[name])
+    body = _credential_body(builder) if name == "credential" else builder.object(_DOCUMENTS[name])
     out: dict[str, Any] = {
         "$schema": DRAFT,
         "$id": f"{BASE_URI}{name}.json",

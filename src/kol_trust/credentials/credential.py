@@ -26,7 +26,6 @@ import attrs
 
 from ..assessment import RubricRef
 from ..certification.certificate import Certificate
-from ..checks import describe
 from ..errors import CredentialError, SigningUnavailable, ValidationError
 from ..model import Text
 from .did_key import DID_KEY_PREFIX, did_key, verification_method_of
@@ -283,17 +282,31 @@ def _require(condition: bool, message: str) -> None:
 
 def read_certificate(data: Mapping[str, Any], issuer: str) -> tuple[Certificate, dt.datetime, dt.datetime]:
     """The certificate of a credential document, and its ``validFrom`` and ``validUntil``; raises ``_Malformed``."""
-    allowed = {"@context", "id", "type", "issuer", "validFrom", "validUntil", "credentialSubject", "credentialStatus", "proof"}
+    allowed = {
+        "@context",
+        "id",
+        "type",
+        "issuer",
+        "validFrom",
+        "validUntil",
+        "credentialSubject",
+        "credentialStatus",
+        "proof",
+    }
     extra = sorted(set(data) - allowed)
     _require(not extra, f"$.{extra[0] if extra else ''}: not a field of a KOL Trust credential")
     context = data.get("@context")
     _require(context == list(CREDENTIAL_CONTEXT), "$.@context: not the KOL Trust credential context")
-    _require(data.get("type") == ["VerifiableCredential", CREDENTIAL_TYPE], f"$.type: expected ['VerifiableCredential', '{CREDENTIAL_TYPE}']")
+    _require(
+        data.get("type") == ["VerifiableCredential", CREDENTIAL_TYPE],
+        f"$.type: expected ['VerifiableCredential', '{CREDENTIAL_TYPE}']",
+    )
     start = parse_datetime(data.get("validFrom"))
     until = parse_datetime(data.get("validUntil"))
     _require(start is not None, "$.validFrom: missing or not a date-time")
     _require(until is not None, "$.validUntil: missing or not a date-time")
-    assert start is not None and until is not None
+    assert start is not None
+    assert until is not None
     _require(until > start, "$.validUntil: is not after validFrom")
     _require(
         start.utcoffset() == dt.timedelta(0) and start.time() == dt.time(0) and until.time() == dt.time(0),
@@ -338,7 +351,7 @@ def read_certificate(data: Mapping[str, Any], issuer: str) -> tuple[Certificate,
             ),
             fingerprint=subject.get("assessmentFingerprint"),  # type: ignore[arg-type]
             as_of=as_of_date,  # type: ignore[arg-type]
-            issuer=name,  # type: ignore[arg-type]
+            issuer=name,
             issued_on=start.date(),
             valid_until=until.date() - dt.timedelta(days=1),
         )
@@ -363,13 +376,26 @@ def status_entries(data: Mapping[str, Any]) -> list[tuple[str, str, int]]:
         _require(isinstance(item, dict), f"{where}: expected a status entry object")
         _require(item.get("type") == "BitstringStatusListEntry", f"{where}.type: expected 'BitstringStatusListEntry'")
         purpose = item.get("statusPurpose")
-        _require(purpose in STATUS_PURPOSES and purpose not in seen, f"{where}.statusPurpose: expected revocation or suspension, once each")
+        _require(
+            purpose in STATUS_PURPOSES and purpose not in seen,
+            f"{where}.statusPurpose: expected revocation or suspension, once each",
+        )
         seen.add(purpose)
         url = item.get("statusListCredential")
-        _require(isinstance(url, str) and bool(_STATUS_URL.fullmatch(url)), f"{where}.statusListCredential: expected an https URL")
+        _require(
+            isinstance(url, str) and bool(_STATUS_URL.fullmatch(url)),
+            f"{where}.statusListCredential: expected an https URL",
+        )
         index = item.get("statusListIndex")
-        _require(isinstance(index, str) and index.isdigit() and index.isascii() and len(index) <= 9 and (index == "0" or not index.startswith("0")), f"{where}.statusListIndex: expected a non-negative integer as text")
-        out.append((purpose, url, int(index)))  # type: ignore[arg-type]
+        _require(
+            isinstance(index, str)
+            and index.isdigit()
+            and index.isascii()
+            and len(index) <= 9
+            and (index == "0" or not index.startswith("0")),
+            f"{where}.statusListIndex: expected a non-negative integer as text",
+        )
+        out.append((purpose, url, int(index)))
     return out
 
 
@@ -433,8 +459,8 @@ def _verify(
     malformed = CredentialStatus.MALFORMED
     kind, problem, issuer, _ = check_issuer_proof(data, ids, keys, "the credential")
     if problem is not None:
-        status = {"unknown-key": CredentialStatus.UNKNOWN_KEY, "bad-signature": CredentialStatus.BAD_SIGNATURE}
-        return CredentialCheck(status=status.get(kind, malformed), detail=problem, issuer=issuer)
+        kinds = {"unknown-key": CredentialStatus.UNKNOWN_KEY, "bad-signature": CredentialStatus.BAD_SIGNATURE}
+        return CredentialCheck(status=kinds.get(kind, malformed), detail=problem, issuer=issuer)
     assert issuer is not None
     try:
         certificate, start, until = read_certificate(data, issuer)
@@ -442,7 +468,9 @@ def _verify(
     except _Malformed as e:
         return CredentialCheck(status=malformed, detail=str(e), issuer=issuer)
 
-    def result(status: CredentialStatus, detail: str, checked: tuple[str, ...] = (), unchecked: tuple[str, ...] = ()) -> CredentialCheck:
+    def result(
+        status: CredentialStatus, detail: str, checked: tuple[str, ...] = (), unchecked: tuple[str, ...] = ()
+    ) -> CredentialCheck:
         return CredentialCheck(
             status=status, detail=detail, certificate=certificate, issuer=issuer, valid_from=start,
             valid_until=until, status_checked=checked, status_unchecked=unchecked,
@@ -466,29 +494,55 @@ def _verify(
             continue
         for check in found:
             if check.issuer != issuer:
-                return result(malformed, f"the status list {url} is issued by {check.issuer}, not by the credential's issuer {issuer}")
+                return result(
+                    malformed,
+                    f"the status list {url} is issued by {check.issuer}, not by the credential's issuer {issuer}",
+                )
         in_force = [c for c in found if c.valid_from is not None and c.valid_from <= on]
         if not in_force:
-            return result(malformed, f"no status list {url} is in force at {format_datetime(on)} (every one given is later)")
+            return result(
+                malformed, f"no status list {url} is in force at {format_datetime(on)} (every one given is later)"
+            )
         newest = max(in_force, key=lambda c: c.valid_from or on)
         if newest.valid_until is None or on >= newest.valid_until:
-            return result(malformed, f"the newest status list {url} expired at {format_datetime(newest.valid_until or on)}: get a fresh one from its issuer")
+            return result(
+                malformed,
+                f"the newest status list {url} expired at {format_datetime(newest.valid_until or on)}: get a fresh one from its issuer",
+            )
         bits = _list_of(newest)
         if bits.purpose != purpose:
-            return result(malformed, f"the status list {url} is a {bits.purpose} list, the credential names it for {purpose}")
+            return result(
+                malformed, f"the status list {url} is a {bits.purpose} list, the credential names it for {purpose}"
+            )
         if index >= bits.length:
-            return result(malformed, f"$.credentialStatus: index {index} is outside the status list {url} ({bits.length} entries)")
+            return result(
+                malformed, f"$.credentialStatus: index {index} is outside the status list {url} ({bits.length} entries)"
+            )
         checked.append(purpose)
         if bits.is_set(index):
             status = CredentialStatus.REVOKED if purpose == "revocation" else CredentialStatus.SUSPENDED
             verb = "revoked" if purpose == "revocation" else "suspended"
-            return result(status, f"credential {certificate.serial} is {verb}: bit {index} of {url} (list of {format_datetime(newest.valid_from or on)}) is set", tuple(checked))
+            return result(
+                status,
+                f"credential {certificate.serial} is {verb}: bit {index} of {url} (list of {format_datetime(newest.valid_from or on)}) is set",
+                tuple(checked),
+            )
     done, missing = tuple(checked), tuple(unchecked)
     note = f"; not checked (no list given): {', '.join(missing)}" if missing else ""
     if on < start:
-        return result(CredentialStatus.NOT_YET_VALID, f"credential {certificate.serial} is valid from {format_datetime(start)}, after {format_datetime(on)}{note}", done, missing)
+        return result(
+            CredentialStatus.NOT_YET_VALID,
+            f"credential {certificate.serial} is valid from {format_datetime(start)}, after {format_datetime(on)}{note}",
+            done,
+            missing,
+        )
     if on >= until:
-        return result(CredentialStatus.EXPIRED, f"credential {certificate.serial} expired at {format_datetime(until)} (checked at {format_datetime(on)}){note}", done, missing)
+        return result(
+            CredentialStatus.EXPIRED,
+            f"credential {certificate.serial} expired at {format_datetime(until)} (checked at {format_datetime(on)}){note}",
+            done,
+            missing,
+        )
     return result(
         CredentialStatus.VALID,
         f"credential {certificate.serial} of {certificate.subject_id!r}, tier {certificate.tier!r}, issued by {issuer}, "

@@ -58,9 +58,7 @@ CRYPTOSUITE = "eddsa-jcs-2022"
 PROOF_TYPE = "DataIntegrityProof"
 #: An XML Schema ``dateTimeStamp`` as credentials write it: seconds, optional
 #: fraction, ``Z`` or an offset.
-DATETIME_PATTERN = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})"
-)
+DATETIME_PATTERN = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})")
 #: Text or bytes longer than this are not read (a certificate credential is
 #: under 4 kB; a status list credential of 131 072 entries under 1 kB, of
 #: 16 Mi entries about 3 MB).
@@ -240,7 +238,10 @@ def _resolve(vm: str, keys: Mapping[str, Ed25519PublicKey] | None) -> tuple[Ed25
             raise
         except KeyFormatError as e:
             return None, f"the verification method cannot be resolved: {e}"
-    return None, f"the verification method {vm} is not a did:key and no key was given for it: it cannot be resolved offline"
+    return (
+        None,
+        f"the verification method {vm} is not a did:key and no key was given for it: it cannot be resolved offline",
+    )
 
 
 def verify_proof(
@@ -287,7 +288,9 @@ def _verify(
     if proof is None:
         return _fail("malformed", "$.proof: the document has no proof")
     if isinstance(proof, list):
-        return _fail("malformed", f"$.proof: a proof set of {len(proof)} proofs is not supported; exactly one is expected")
+        return _fail(
+            "malformed", f"$.proof: a proof set of {len(proof)} proofs is not supported; exactly one is expected"
+        )
     if not isinstance(proof, dict):
         return _fail("malformed", f"$.proof: expected a proof object, got {describe(proof)}")
     if proof.get("type") != PROOF_TYPE:
@@ -312,20 +315,26 @@ def _verify(
     if not isinstance(value, str):
         return _fail("malformed", f"$.proof.proofValue: expected a multibase text, got {describe(value)}", vm)
     if not value.startswith("z"):
-        return _fail("malformed", "$.proof.proofValue: an eddsa-jcs-2022 proof value is base58btc (starts with 'z')", vm)
+        return _fail(
+            "malformed", "$.proof.proofValue: an eddsa-jcs-2022 proof value is base58btc (starts with 'z')", vm
+        )
     try:
         signature = decode_multibase(value, max_length=200)
     except MultibaseError as e:
         return _fail("malformed", f"$.proof.proofValue: {e}", vm)
     if len(signature) != 64:
-        return _fail("malformed", f"$.proof.proofValue: an Ed25519 signature has 64 bytes, this one {len(signature)}", vm)
+        return _fail(
+            "malformed", f"$.proof.proofValue: an Ed25519 signature has 64 bytes, this one {len(signature)}", vm
+        )
     if "@context" in proof:
         context = data.get("@context")
         wanted = proof["@context"]
         wanted_list = wanted if isinstance(wanted, list) else [wanted]
         have = context if isinstance(context, list) else [context]
         if context is None or have[: len(wanted_list)] != wanted_list:
-            return _fail("bad-signature", "$.proof.@context: the document's @context does not start with the proof's", vm)
+            return _fail(
+                "bad-signature", "$.proof.@context: the document's @context does not start with the proof's", vm
+            )
     if allowed is not None and vm not in allowed and vm.partition("#")[0] not in allowed:
         return _fail("unknown-key", f"the proof is by {vm}, which is not trusted", vm)
     key, why = _resolve(vm, keys)
@@ -336,7 +345,9 @@ def _verify(
     try:
         message = _hash_data(options, unsecured)
     except Exception as e:
-        return _fail("malformed", f"$: the document is not JSON that RFC 8785 can canonicalize ({type(e).__name__})", vm)
+        return _fail(
+            "malformed", f"$: the document is not JSON that RFC 8785 can canonicalize ({type(e).__name__})", vm
+        )
     from cryptography.exceptions import InvalidSignature
 
     try:

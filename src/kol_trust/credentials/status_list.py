@@ -311,7 +311,9 @@ def check_status_list_credential(
     except SigningUnavailable:
         raise
     except Exception as e:  # never raise on hostile input
-        return StatusListCheck(ok=False, problem=f"the status list credential could not be checked ({type(e).__name__})")
+        return StatusListCheck(
+            ok=False, problem=f"the status list credential could not be checked ({type(e).__name__})"
+        )
 
 
 def verify_status_list(
@@ -330,7 +332,8 @@ def verify_status_list(
     check = check_status_list_credential(document, trusted_issuers=trusted_issuers)
     if not check.ok:
         return check
-    assert check.valid_from is not None and check.valid_until is not None
+    assert check.valid_from is not None
+    assert check.valid_until is not None
     if when < check.valid_from:
         problem = f"the status list {check.id} is valid from {format_datetime(check.valid_from)}, after {format_datetime(when)}"
         return attrs.evolve(check, ok=False, problem=problem, status_list=None)
@@ -379,7 +382,7 @@ def _verify_list(data: dict[str, Any], ids: set[str], keys: Mapping[str, Any]) -
         return bad("$.validUntil: a status list must say until when it is valid", issuer=issuer)
     if until <= start:
         return bad("$.validUntil: is not after validFrom", issuer=issuer)
-    period = {"issuer": issuer, "valid_from": start, "valid_until": until}
+    period: dict[str, Any] = {"issuer": issuer, "valid_from": start, "valid_until": until}
     subject = data.get("credentialSubject")
     if not isinstance(subject, dict) or subject.get("type") != "BitstringStatusList":
         return bad("$.credentialSubject.type: expected 'BitstringStatusList'", **period)
