@@ -22,9 +22,18 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("wire",),  # converter, paths, text
     ("registry", "cases"),
     (
-        "authoring", "certification", "credentials", "improvement", "report", "batch", "pack", "synth", "dask",
-        "schema", "testing",
-    ),  # fmt: skip
+        "authoring",
+        "certification",
+        "credentials",
+        "improvement",
+        "report",
+        "batch",
+        "pack",
+        "synth",
+        "dask",
+        "schema",
+        "testing",
+    ),
     ("cli",),
     ("__init__", "__main__"),
 )

@@ -61,12 +61,7 @@ DOCUMENT_CLASSES: list[Any] = [
     kt.Finding,
     # Certification documents travel between issuers, holders and verifiers.
     kt.Certificate,
-    kt.SignedCertificate,
-    kt.Revocation,
-    kt.RevocationList,
-    kt.SignedRevocationList,
-    # Results of verification, review and improvement are written, not read; reading must be safe.
-    kt.Verification,
+    # Results of review and improvement are written, not read; reading must be safe.
     kt.Review,
     kt.ImprovementPlan,
     kt.Shortfall,
