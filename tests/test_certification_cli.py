@@ -110,7 +110,7 @@ def test_round_trip_keygen_certify_verify_revoke_verify(
     assert verify(capsys, cred, did, "--on", "2027-11-29") == (1, "expired")
     old = tmp_path / "rev-old.json"
     old.write_bytes(Path(rev).read_bytes())
-    code, out, err = run(
+    code, _, err = run(
         capsys, "status-list", "suspend", sus, "--key", key, "--credential", str(cred), "--on", "2026-12-02"
     )
     assert (code, err) == (0, ""), err
