@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import kol_trust
 
@@ -42,6 +43,9 @@ nitpick_ignore = [
     for name in (
         "datetime.date",
         "dt.date",
+        "datetime.datetime",
+        "dt.datetime",
+        "collections.abc.Collection",
         "pathlib.Path",
         "collections.abc.Iterable",
         "collections.abc.Iterator",
@@ -72,3 +76,27 @@ autodoc_typehints = "signature"
 html_theme = "furo"
 html_title = f"kol-trust {release}"
 html_static_path: list[str] = []
+
+
+def _namespaced_reference(app: Any, env: Any, node: Any, contnode: Any) -> Any:
+    """Resolve ``kol_trust.NAMESPACE.NAME`` to ``kol_trust.NAME`` when only the latter is documented.
+
+    Code and pages name tools by their defining namespaces
+    (``kol_trust.certification.certify``) while the API page still documents
+    some of them at the top level; this keeps those references resolving.
+    """
+    target = node.get("reftarget", "")
+    if node.get("refdomain") != "py" or not target.startswith("kol_trust."):
+        return None
+    parts = target.split(".")
+    domain = env.get_domain("py")
+    for drop in range(1, len(parts) - 1):
+        shorter = ".".join([parts[0], *parts[1 + drop :]])
+        found = domain.resolve_xref(env, node["refdoc"], app.builder, node["reftype"], shorter, node, contnode)
+        if found is not None:
+            return found
+    return None
+
+
+def setup(app: Any) -> None:
+    app.connect("missing-reference", _namespaced_reference)

@@ -53,5 +53,7 @@ def test_javascript_verifier_of_the_how_to(tmp_path: Path) -> None:
     # a changed credential is not genuine
     doc = (tmp_path / "chau-credential.json").read_text(encoding="utf-8")
     (tmp_path / "chau-credential.json").write_text(doc.replace('"high-trust"', '"trusted"'), encoding="utf-8")
-    result = subprocess.run(["node", "verify-credential.mjs"], cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False)
+    result = subprocess.run(
+        ["node", "verify-credential.mjs"], cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False
+    )
     assert result.stdout.strip() == EXPECTED.replace("genuine: true,", "genuine: false,", 1)

@@ -60,7 +60,6 @@ from .errors import (
     RubricConflictError,
     RubricError,
     RubricNotFoundError,
-    SignatureError,
     SigningUnavailable,
     ValidationError,
 )
@@ -154,7 +153,6 @@ __all__ = [
     "Severity",
     "Shortfall",
     "ShortfallKind",
-    "SignatureError",
     "SigningUnavailable",
     "Source",
     "Status",

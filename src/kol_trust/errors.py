@@ -25,7 +25,6 @@ __all__ = [
     "RubricError",
     "RubricMismatchError",
     "RubricNotFoundError",
-    "SignatureError",
     "SigningUnavailable",
     "ValidationError",
 ]
@@ -173,10 +172,6 @@ class SigningUnavailable(KolTrustError, ImportError):
 
 class KeyFormatError(KolTrustError, ValueError):
     """A key could not be read: not PEM, not Ed25519, or a wrong password."""
-
-
-class SignatureError(KolTrustError, ValueError):
-    """A signed document does not verify with the given keys, or is malformed."""
 
 
 class CredentialError(KolTrustError, ValueError):
