@@ -480,12 +480,12 @@ def test_output_is_deterministic(lang: str) -> None:
 # only change with a deliberate change of the output, and the CHANGELOG must say so.
 GOLDEN_EXAMPLE = "01-high-trust-beauty-kol"
 GOLDEN_REPORT_SHA256 = {
-    "vi": "7fd6a682a4db58475f45ab5d14da48e610d16f7c887e53171edfecb0eceb0538",
-    "en": "a1a36116fc36f15bc93b7e87a955be9e63f4fc7c8e75a66d9ed0c932c92c2409",
+    "vi": "17a6254379e6ec08430f542de49600d343e3f81cb38af4a6a4fe12f99d6177f1",
+    "en": "d6c75251617c4eacb5fb3fbf32e31171c05e334a5941a01425ce5f82f800ff8e",
 }
 GOLDEN_BADGE_SHA256 = {
-    "vi": "c1d846f0efa26a3d8ebc23865514b4d08e8d16e47c5fbd05c5481da86a9c1095",
-    "en": "0e56d99969fc1f50d3bf5256835008bac4713bf35d40f98b93c67e242b60d698",
+    "vi": "9c0982a4120bf76c10f411bf6a39902be33f0d665970e0da5096f590e439fea7",
+    "en": "45685273e7cc819e2006f0758b9a459ce304351a5f4b29b40e4ea290acdb21e1",
 }
 
 

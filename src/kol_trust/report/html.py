@@ -17,11 +17,25 @@ from collections import Counter
 from collections.abc import Iterable
 
 from ..assessment import Assessment, Cause, CriterionResult, ExclusionReason
+from ..credentials import CredentialCheck
+from ..credentials.proof import format_datetime
 from ..improvement import ImprovementPlan, Opportunity, Shortfall, improvement_plan
 from ..model import Case, SubjectKind
 from ..numbers import localized
 from ..rubric import Rubric
-from .badge import badge_title, check_lang, check_rubric, esc, number, render_badge, tier_colour
+from .badge import (
+    badge_title,
+    check_lang,
+    check_rubric,
+    credential_title,
+    esc,
+    number,
+    qr_svg,
+    render_badge,
+    status_word,
+    tier_colour,
+    verification_url,
+)
 
 __all__ = ["CSP", "render_report"]
 
@@ -48,7 +62,21 @@ _WORDS: dict[str, tuple[str, str]] = {
     "certified": ("Được chứng nhận", "Certified"),
     "yes": ("Có", "Yes"),
     "no": ("Không", "No"),
-    "valid_for": ("có hiệu lực {days} ngày kể từ ngày đánh giá", "valid for {days} days from the assessment date"),
+    "not_a_certificate": (
+        "đây là kết quả đánh giá, không phải giấy chứng nhận",
+        "an assessment, not a certificate",
+    ),
+    "certificate": ("Giấy chứng nhận", "Certificate"),
+    "serial": ("Số hiệu", "Serial"),
+    "issuer": ("Tổ chức cấp", "Issuer"),
+    "valid_from": ("Hiệu lực từ", "Valid from"),
+    "valid_until": ("Hiệu lực đến (không bao gồm)", "Valid until (excluded)"),
+    "status": ("Trạng thái", "Status"),
+    "scan": ("Quét mã để xác minh với tổ chức cấp", "Scan to verify with the issuer"),
+    "verified_note": (
+        "Giấy chứng nhận đã được xác minh (chữ ký của tổ chức cấp, danh sách trạng thái, thời hạn).",
+        "The certificate was verified (its issuer's proof, the status lists, the validity period).",
+    ),
     "disqualified": ("bị loại do điều kiện bắt buộc", "disqualified by a gate"),
     "coverage": ("Độ phủ bằng chứng", "Evidence coverage"),
     "evidence": ("Bằng chứng", "Evidence"),
@@ -301,7 +329,7 @@ def _table(head: Iterable[tuple[str, bool]], rows: Iterable[Iterable[tuple[str, 
 # -- sections -------------------------------------------------------------------------
 
 
-def _header(case: Case, assessment: Assessment, page: _Page) -> str:
+def _header(case: Case, assessment: Assessment, page: _Page, credential: CredentialCheck | None = None) -> str:
     subject = case.subject
     who = [
         f"<span>{page.w('id')}: {_code(subject.id)}</span>",
@@ -323,9 +351,13 @@ def _header(case: Case, assessment: Assessment, page: _Page) -> str:
                 text += f" · ✓ {page.w('verified')}"
             items.append(f"<li>{text}</li>")
         channels = f'<ul class="channels" aria-label="{page.w("channels")}">' + "".join(items) + "</ul>"
-    badge = render_badge(assessment, page.rubric, lang=page.lang)
+    if credential is not None:
+        badge = render_badge(credential, lang=page.lang)
+        title = esc(credential_title(credential, page.lang))
+    else:
+        badge = render_badge(assessment, page.rubric, lang=page.lang)
+        title = esc(badge_title(assessment, page.rubric, page.lang))
     data = base64.b64encode(badge.encode("utf-8")).decode("ascii")
-    title = esc(badge_title(assessment, page.rubric, page.lang))
     return (
         '<header class="top">\n<div>\n'
         f'<p class="eyebrow">{page.w("brand")} · {page.w("card")}</p>\n'
@@ -336,12 +368,12 @@ def _header(case: Case, assessment: Assessment, page: _Page) -> str:
     )
 
 
-def _summary(assessment: Assessment, page: _Page) -> str:
+def _summary(assessment: Assessment, page: _Page, credential: CredentialCheck | None = None) -> str:
     tier = page.rubric.tier(assessment.tier)
     if assessment.certified:
         certified = f'<span class="yes">{page.w("yes")}</span>'
-        days = str(page.rubric.policy.certificate_validity_days)
-        certified += f" <small>({page.w('valid_for', days=days)})</small>"
+        if credential is None:
+            certified += f" <small>({page.w('not_a_certificate')})</small>"
     else:
         certified = f'<span class="no">{page.w("no")}</span>'
         if assessment.disqualified:
@@ -630,6 +662,37 @@ def _plan(plan: ImprovementPlan, page: _Page) -> str:
     return "\n".join(parts)
 
 
+def _certificate(check: CredentialCheck, page: _Page, verify_url: str | None) -> str:
+    cert = check.certificate
+    status = f'<span class="{"yes" if check.ok else "no"}">{esc(status_word(check.status, page.lang))}</span>'
+    rows = [("status", status)]
+    if cert is not None and check.valid_from is not None and check.valid_until is not None:
+        rows = [
+            ("serial", _code(cert.serial)),
+            ("issuer", f"{esc(cert.issuer)} <small>({_code(check.issuer or '')})</small>"),
+            ("valid_from", f"<time>{esc(format_datetime(check.valid_from))}</time>"),
+            ("valid_until", f"<time>{esc(format_datetime(check.valid_until))}</time>"),
+            *rows,
+        ]
+    items = "\n".join(f"<dt>{page.w(key)}</dt><dd>{value}</dd>" for key, value in rows)
+    note = f"<p>{page.w('verified_note')}</p>\n" if check.ok else f"<p>{esc(check.detail)}</p>\n"
+    qr = ""
+    if verify_url is not None and cert is not None:
+        url = verification_url(verify_url, check)
+        svg, size = qr_svg(url)
+        image = f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" viewBox="0 0 {size} {size}">{svg}</svg>'
+        data = base64.b64encode(image.encode("utf-8")).decode("ascii")
+        qr = (
+            f'<figure class="qr"><img src="data:image/svg+xml;base64,{data}" width="{size}" height="{size}" '
+            f'alt="{esc(url)}"><figcaption>{page.w("scan")}: <code>{esc(url)}</code></figcaption></figure>\n'
+        )
+    return (
+        '<section aria-labelledby="h-certificate">\n'
+        f'<h2 id="h-certificate">{page.w("certificate")}</h2>\n{note}'
+        f'<dl class="facts">\n{items}\n</dl>\n{qr}</section>'
+    )
+
+
 def _footer(assessment: Assessment, page: _Page) -> str:
     ref = assessment.rubric
     rows = [
@@ -654,6 +717,8 @@ def render_report(
     *,
     lang: str = "vi",
     plan: ImprovementPlan | None = None,
+    credential: CredentialCheck | None = None,
+    verify_url: str | None = None,
 ) -> str:
     """The report card of *assessment* as a self-contained HTML5 page.
 
@@ -664,6 +729,16 @@ def render_report(
     :func:`~kol_trust.improvement.improvement_plan` of the assessment and the case (so
     its gains are exact; ``ValidationError`` when the case is not the one
     assessed).
+
+    *credential* is the :class:`~kol_trust.credentials.CredentialCheck` of
+    the subject's credential (:func:`~kol_trust.credentials.verify_credential`;
+    its certificate must carry this assessment's fingerprint, else
+    ``ValueError``): the page then shows the certificate's serial, issuer,
+    validity and status, and its badge says *certified* only when the check
+    is ``valid``.  Without it, the page says it is an assessment, not a
+    certificate.  *verify_url*, a template such as
+    ``https://nca.example/verify?serial={serial}``, adds a QR code of the
+    issuer's verification URL (credentials only).
 
     The page has no script and loads nothing (its Content-Security-Policy is
     ``default-src 'none'``); all text from the case and the rubric is escaped.  It shows
@@ -682,13 +757,22 @@ def render_report(
         assessment.tier,
     ):
         raise ValueError("the improvement plan is not the plan of this assessment")
+    if credential is not None:
+        if not isinstance(credential, CredentialCheck):
+            raise TypeError(f"credential must be a CredentialCheck, got {type(credential).__name__}")
+        cert = credential.certificate
+        if cert is not None and cert.fingerprint != assessment.fingerprint:
+            raise ValueError("the credential is not of this assessment: its fingerprint differs")
+    elif verify_url is not None:
+        raise ValueError("a verification QR code is shown for a credential only, not for an assessment")
     page = _Page(rubric, lang)
     css = _CSS.replace("FONTS", _FONTS).replace("MONO", _MONO).replace("ACCENT", tier_colour(assessment, rubric))
     title = f"{page.raw('brand')} · {case.subject.name}"
     body = "\n".join(
         [
-            _header(case, assessment, page),
-            _summary(assessment, page),
+            _header(case, assessment, page, credential),
+            _summary(assessment, page, credential),
+            *([] if credential is None else [_certificate(credential, page, verify_url)]),
             _chart(assessment, page),
             _gates(assessment, page),
             _reasons(assessment, page),
