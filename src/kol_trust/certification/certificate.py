@@ -28,7 +28,7 @@ from ..rubric import Rubric
 
 __all__ = ["MAX_ISSUER_LENGTH", "Certificate", "certify", "new_serial", "validity_end"]
 
-#: The longest issuer name a certificate or a revocation list may carry.
+#: The longest issuer name a certificate may carry.
 MAX_ISSUER_LENGTH = 200
 
 
