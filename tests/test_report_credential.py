@@ -183,3 +183,29 @@ def test_cli_report_of_a_credential(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["report", "--svg", str(badge)]) == 2
     assert main(["report", str(case), "--svg", str(badge), "--verify-url", TEMPLATE]) == 2
     assert CredentialStatus.VALID.value == "valid"
+
+
+def test_report_card_of_a_credential_alone(tmp_path: Path) -> None:
+    html = render_report(lang="en", credential=check(), verify_url=TEMPLATE)
+    for text in ("Trần Minh Châu", "NCA-2026-000123", "91.4", "High trust", CERT.fingerprint, "Scan to verify"):
+        assert text in html, text
+    assert "Pillar scores" not in html  # no assessment detail without the case
+    m = re.search(r'<figure class="qr"><img src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', html)
+    assert m is not None
+    assert decode_qr(base64.b64decode(m.group(1)).decode("utf-8"), tmp_path) == [
+        "https://nca.example/verify?serial=NCA-2026-000123"
+    ]
+    bad = render_report(lang="vi", credential=verify_credential("{", trusted_issuers=[DID], on=ON))
+    assert "không đọc được" in bad and "NCA-2026-000123" not in bad
+    with pytest.raises(TypeError):
+        render_report(lang="en")
+    with pytest.raises(TypeError):
+        render_report(CASE, lang="en", credential=check())
+
+
+def test_cli_report_card_of_a_credential_without_the_case(tmp_path: Path) -> None:
+    cred = tmp_path / "cred.json"
+    cred.write_text(json.dumps(CRED), encoding="utf-8")
+    out = tmp_path / "card.html"
+    assert main(["report", "--credential", str(cred), "--issuer", DID, "--on", "2027-01-10", "--html", str(out)]) == 0
+    assert "NCA-2026-000123" in out.read_text(encoding="utf-8")

@@ -2,8 +2,9 @@
 
 With ``--credential CRED.json --issuer DID`` the credential is verified first
 (``--status-list`` and ``--on`` as for ``verify``), and the badge says
-*certified* only when it is valid; the case is then needed for the report
-card only, and must be the one the credential was issued for.  Without a
+*certified* only when it is valid; the case is then optional: with it, the
+report card adds the assessment's detail (and must be the case the
+credential was issued for).  Without a
 credential the outputs say *assessment, not a certificate*.
 ``--verify-url TEMPLATE`` adds a QR code of the issuer's verification URL.
 
@@ -56,8 +57,8 @@ def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     if args.html == "-" and args.svg == "-":
         raise InputError("--html and --svg cannot both be standard output")
     check = _check(args)
-    if args.case is None and (check is None or args.html is not None):
-        raise InputError("give the case (CASE.json): the report card, and a badge without --credential, need it")
+    if args.case is None and check is None:
+        raise InputError("give the case (CASE.json), or a credential (--credential CRED.json --issuer DID)")
     outputs: list[tuple[str, str]] = []
     try:
         if args.case is not None:
@@ -71,6 +72,8 @@ def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
                 outputs.append((args.html, html))
             if args.svg is not None and check is None:
                 outputs.append((args.svg, render_badge(assessment, rubric, lang=args.lang)))
+        elif args.html is not None and check is not None:
+            outputs.append((args.html, render_report(lang=args.lang, credential=check, verify_url=args.verify_url)))
         if args.svg is not None and check is not None:
             outputs.append((args.svg, render_badge(check, lang=args.lang, verify_url=args.verify_url)))
     except ValueError as e:

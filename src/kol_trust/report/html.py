@@ -24,6 +24,8 @@ from ..model import Case, SubjectKind
 from ..numbers import localized
 from ..rubric import Rubric
 from .badge import (
+    CERTIFIED_GREENS,
+    RED,
     badge_title,
     check_lang,
     check_rubric,
@@ -251,11 +253,11 @@ MAX_OPPORTUNITIES = 8
 class _Page:
     """The words, numbers and look-ups of one page in one language."""
 
-    def __init__(self, rubric: Rubric, lang: str) -> None:
-        self.rubric = rubric
+    def __init__(self, rubric: Rubric | None, lang: str) -> None:
+        self.rubric: Rubric = rubric  # type: ignore[assignment]  # None only on a credential's own page
         self.lang = lang
         self._i = 1 if lang == "en" else 0
-        self.gate_titles = {g.id: g.title(lang) for g in rubric.gates}
+        self.gate_titles = {} if rubric is None else {g.id: g.title(lang) for g in rubric.gates}
 
     def w(self, key: str, **values: str) -> str:
         """The escaped UI text *key*, with escaped *values* filled in."""
@@ -710,10 +712,68 @@ def _footer(assessment: Assessment, page: _Page) -> str:
 # -- the page -------------------------------------------------------------------------
 
 
+def _credential_page(check: CredentialCheck, lang: str, verify_url: str | None) -> str:
+    """The page of a credential alone: the certificate it carries, without the assessment's detail."""
+    page = _Page(None, lang)
+    cert = check.certificate
+    badge = render_badge(check, lang=lang)
+    data = base64.b64encode(badge.encode("utf-8")).decode("ascii")
+    alt = esc(credential_title(check, lang))
+    name = cert.subject_name or cert.subject_id if cert is not None else page.raw("certificate")
+    parts = []
+    if cert is not None:
+        tier = cert.tier_title.vi if lang == "vi" else cert.tier_title.en
+        parts.append(
+            '<section aria-labelledby="h-summary">\n'
+            f'<h2 id="h-summary" class="sr-only">{page.w("result")}</h2>\n<div class="summary">\n'
+            f'<p class="score"><span class="label">{page.w("score")}</span>'
+            f'<span class="value">{page.num(cert.score)}</span>'
+            f'<span class="of">{page.w("of_100")}</span></p>\n'
+            '<dl class="facts">\n'
+            f"<dt>{page.w('id')}</dt><dd>{_code(cert.subject_id)}</dd>\n"
+            f"<dt>{page.w('tier')}</dt><dd>{esc(tier)} <small>({_code(cert.tier)})</small></dd>\n"
+            f"<dt>{page.w('coverage')}</dt><dd>{page.num(cert.coverage)} %</dd>\n"
+            f"<dt>{page.w('rubric')}</dt><dd>{_code(cert.rubric.id)} {esc(cert.rubric.version)}</dd>\n"
+            f"<dt>{page.w('as_of')}</dt><dd><time>{esc(cert.as_of.isoformat())}</time></dd>\n"
+            "</dl>\n</div>\n</section>"
+        )
+    parts.append(_certificate(check, page, verify_url))
+    if cert is not None:
+        rows = [
+            ("digest", _code(cert.rubric.digest)),
+            ("fingerprint", _code(cert.fingerprint)),
+        ]
+        items = "\n".join(f"<dt>{page.w(key)}</dt><dd>{value}</dd>" for key, value in rows)
+        parts.append(f"<footer>\n<dl>\n{items}\n</dl>\n</footer>")
+    accent = CERTIFIED_GREENS[0] if check.ok else RED
+    css = _CSS.replace("FONTS", _FONTS).replace("MONO", _MONO).replace("ACCENT", accent)
+    header = (
+        '<header class="top">\n<div>\n'
+        f'<p class="eyebrow">{page.w("brand")} · {page.w("certificate")}</p>\n'
+        f"<h1>{esc(name)}</h1>\n</div>\n"
+        f'<img class="badge" src="data:image/svg+xml;base64,{data}" alt="{alt}">\n'
+        "</header>"
+    )
+    body = "\n".join([header, *parts])
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{lang}">\n<head>\n'
+        '<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{esc(CSP)}">\n'
+        '<meta name="referrer" content="no-referrer">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{esc(page.raw('brand') + ' · ' + name)}</title>\n"
+        f"<style>{css}</style>\n"
+        "</head>\n<body>\n<main>\n"
+        f"{body}\n"
+        "</main>\n</body>\n</html>\n"
+    )
+
+
 def render_report(
-    case: Case,
-    assessment: Assessment,
-    rubric: Rubric,
+    case: Case | None = None,
+    assessment: Assessment | None = None,
+    rubric: Rubric | None = None,
     *,
     lang: str = "vi",
     plan: ImprovementPlan | None = None,
@@ -738,7 +798,10 @@ def render_report(
     is ``valid``.  Without it, the page says it is an assessment, not a
     certificate.  *verify_url*, a template such as
     ``https://nca.example/verify?serial={serial}``, adds a QR code of the
-    issuer's verification URL (credentials only).
+    issuer's verification URL (credentials only).  With a *credential* and
+    no case, assessment or rubric, the page shows the credential alone: the
+    certificate it carries, its status and the QR code, without the detail
+    of the assessment.
 
     The page has no script and loads nothing (its Content-Security-Policy is
     ``default-src 'none'``); all text from the case and the rubric is escaped.  It shows
@@ -746,6 +809,12 @@ def render_report(
     inputs give the same text.
     """
     check_lang(lang)
+    if case is None and assessment is None and rubric is None:
+        if not isinstance(credential, CredentialCheck):
+            raise TypeError("give the case, its assessment and rubric, or a credential's check, or both")
+        return _credential_page(credential, lang, verify_url)
+    if case is None or assessment is None or rubric is None:
+        raise TypeError("the report card of an assessment needs the case, the assessment and the rubric")
     if case.subject.id != assessment.subject_id:
         raise ValueError(f"the assessment is of subject {assessment.subject_id!r}, not {case.subject.id!r}")
     check_rubric(assessment, rubric)
