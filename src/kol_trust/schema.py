@@ -5,7 +5,10 @@ fields of a document class, their types and the checks attached to them
 (:mod:`kol_trust.checks`).  The mapping from a check to schema keywords is
 the small table :data:`_CHECKS` (and :data:`_PATTERNS` for the string
 patterns); a check or a pattern missing from it is an error, so a new one
-cannot be silently left out of the schemas.
+cannot be silently left out of the schemas.  The one exception is the
+``credential`` schema (a W3C Verifiable Credential, a plain JSON document
+rather than a class): its frame is written here, and its
+``credentialSubject`` members are generated from the certificate's fields.
 
 The schemas say what a single field may hold.  They cannot express the rules
 that relate fields or records to each other (STANDARD §1.4: unique ids, known
