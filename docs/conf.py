@@ -42,6 +42,9 @@ nitpick_ignore = [
     for name in (
         "datetime.date",
         "dt.date",
+        "datetime.datetime",
+        "dt.datetime",
+        "collections.abc.Collection",
         "pathlib.Path",
         "collections.abc.Iterable",
         "collections.abc.Iterator",

@@ -21,7 +21,19 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("engine",),  # algorithm 1, pure
     ("wire",),  # converter, paths, text
     ("registry", "cases"),
-    ("authoring", "certification", "improvement", "report", "batch", "pack", "synth", "dask", "schema", "testing"),
+    (
+        "authoring",
+        "certification",
+        "credentials",
+        "improvement",
+        "report",
+        "batch",
+        "pack",
+        "synth",
+        "dask",
+        "schema",
+        "testing",
+    ),
     ("cli",),
     ("__init__", "__main__"),
 )

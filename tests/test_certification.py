@@ -1,4 +1,4 @@
-"""Certification: certify, keys, signatures, verification, revocation and review."""
+"""Certification: certify, keys and review (credentials: tests/test_credentials.py)."""
 
 from __future__ import annotations
 
@@ -18,12 +18,6 @@ from conftest import VECTORS
 from kol_trust.certification import (
     Certificate,
     ReviewOutcome,
-    Revocation,
-    RevocationList,
-    RevocationReason,
-    SignedCertificate,
-    SignedRevocationList,
-    VerificationStatus,
     certify,
     generate_key,
     key_id,
@@ -32,10 +26,7 @@ from kol_trust.certification import (
     private_key_to_pem,
     public_key_to_pem,
     review,
-    sign_certificate,
-    sign_revocations,
-    verify_certificate,
-    verify_revocation_list,
+    validity_end,
 )
 from kol_trust.errors import (
     CertificationError,
@@ -43,11 +34,9 @@ from kol_trust.errors import (
     KeyFormatError,
     RubricMismatchError,
     RubricNotFoundError,
-    SignatureError,
     SigningUnavailable,
 )
 
-S = VerificationStatus
 ISSUER = "Hiệp hội Niềm tin số"
 DAY = dt.date(2026, 11, 29)
 EXAMPLES = importlib.resources.files("kol_trust") / "examples"
@@ -96,11 +85,6 @@ def cert(assessment: kt.Assessment) -> Certificate:
     return certify(assessment, issuer=ISSUER, issued_on=DAY, serial="cert-0001", subject=HIGH.subject)
 
 
-@pytest.fixture(scope="module")
-def signed(cert: Certificate, key: Any) -> SignedCertificate:
-    return sign_certificate(cert, key)
-
-
 # -- certify ------------------------------------------------------------------------------
 
 
@@ -118,7 +102,10 @@ def test_certify_fields(assessment: kt.Assessment, cert: Certificate) -> None:
     assert cert.issuer == ISSUER
     assert cert.issued_on == DAY
     assert rubric.policy.certificate_validity_days == 365
-    assert cert.valid_until == dt.date(2027, 11, 29) == DAY + dt.timedelta(days=365)
+    assert cert.coverage == assessment.coverage
+    assert cert.as_of == assessment.as_of
+    # 12 months: the last valid day is the day before the same date a year later
+    assert cert.valid_until == dt.date(2027, 11, 28) == DAY + dt.timedelta(days=364)
     assert cert.valid_on(DAY) and cert.valid_on(cert.valid_until)
     assert not cert.valid_on(DAY - dt.timedelta(days=1)) and not cert.valid_on(cert.valid_until + dt.timedelta(days=1))
 
@@ -132,13 +119,15 @@ def test_certificate_document(cert: Certificate) -> None:
         "tier",
         "tier_title",
         "score",
+        "coverage",
         "rubric",
         "fingerprint",
+        "as_of",
         "issuer",
         "issued_on",
         "valid_until",
     ]
-    assert doc["valid_until"] == "2027-11-29"
+    assert doc["valid_until"] == "2027-11-28"
     assert doc["tier_title"] == {"vi": "Tín nhiệm cao", "en": "High trust"}
     assert kt.from_dict(doc, Certificate) == cert
     assert kt.from_json(kt.to_json(cert), Certificate) == cert
@@ -158,8 +147,39 @@ def test_validity_follows_the_rubric_policy(assessment: kt.Assessment) -> None:
     short = attrs.evolve(rubric, policy=attrs.evolve(rubric.policy, certificate_validity_days=30))
     a = kt.assess_case(HIGH, rubric=short)
     cert = certify(a, issuer=ISSUER, issued_on=DAY + dt.timedelta(days=3), serial="s", rubric=short)
-    assert cert.valid_until == DAY + dt.timedelta(days=33)
+    assert cert.valid_until == DAY + dt.timedelta(days=32)  # 30 days from the 3rd day: the last is the 32nd
     assert cert.rubric.digest == kt.rubric_digest(short) != assessment.rubric.digest
+
+
+@pytest.mark.parametrize(
+    ("issued_on", "days", "end"),
+    [
+        (dt.date(2026, 11, 29), 365, dt.date(2027, 11, 29)),
+        (dt.date(2027, 3, 1), 365, dt.date(2028, 3, 1)),  # across 29 February 2028: 366 days, still 12 months
+        (dt.date(2028, 2, 29), 365, dt.date(2029, 3, 1)),
+        (dt.date(2026, 1, 31), 730, dt.date(2028, 1, 31)),
+        (dt.date(2026, 1, 31), 30, dt.date(2026, 3, 2)),
+        (dt.date(2026, 1, 31), 364, dt.date(2027, 1, 30)),
+    ],
+)
+def test_validity_end_is_calendar_years(issued_on: dt.date, days: int, end: dt.date) -> None:
+    assert validity_end(issued_on, days) == end
+
+
+@pytest.mark.parametrize(
+    "issuer",
+    [
+        "Hiệp hội Niềm tin số".replace("ệ", "e\u0323\u0302".encode().decode("unicode_escape")),
+        " NCA",
+        "NCA ",
+        "N  CA",
+        "NCA\u200b".encode().decode("unicode_escape"),
+        b"N\nCA".decode("unicode_escape"),
+    ],
+)
+def test_issuer_names_must_be_normalised(assessment: kt.Assessment, issuer: str) -> None:
+    with pytest.raises(CertificationError, match="issuer"):
+        certify(assessment, issuer=issuer, issued_on=DAY, serial="s")
 
 
 def test_certify_is_deterministic_with_a_serial(assessment: kt.Assessment) -> None:
@@ -376,7 +396,8 @@ import sys
 sys.modules["cryptography"] = None
 import datetime as dt
 import kol_trust as kt
-from kol_trust.certification import certify, generate_key, verify_certificate
+from kol_trust.certification import certify, generate_key
+import kol_trust.credentials
 from kol_trust.errors import SigningUnavailable
 case = kt.from_json(open(sys.argv[1], "rb").read(), kt.Case)
 cert = certify(kt.assess_case(case), issuer="x", issued_on=case.as_of)  # needs no key
@@ -390,292 +411,6 @@ except SigningUnavailable as e:
     result = subprocess.run([sys.executable, "-c", code, path], capture_output=True, text=True, check=True)
     assert "pip install 'kol-trust[sign]'" in result.stdout
     assert "pip install 'kol-trust[sign]'" in str(SigningUnavailable())
-
-
-# -- signatures and verification ----------------------------------------------------------
-
-
-def test_signed_envelope(signed: SignedCertificate, cert: Certificate, key: Any) -> None:
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
-    assert signed.certificate == cert
-    assert signed.key_id == key_id(key)
-    assert len(signed.signature) == 86 and "=" not in signed.signature
-    assert not set(signed.signature) & set("+/=")
-    raw = __import__("base64").urlsafe_b64decode(signed.signature + "==")
-    pub: Ed25519PublicKey = key.public_key()
-    pub.verify(raw, kt.canonical_bytes(cert))  # exactly the RFC 8785 bytes of the certificate
-    doc = kt.to_dict(signed)
-    assert list(doc) == ["certificate", "key_id", "signature"]
-    assert kt.from_dict(doc, SignedCertificate) == signed
-
-
-@pytest.mark.parametrize("form", ["object", "dict", "str", "bytes"])
-def test_round_trip(signed: SignedCertificate, key: Any, cert: Certificate, form: str) -> None:
-    envelope: Any = {
-        "object": signed,
-        "dict": kt.to_dict(signed),
-        "str": kt.to_json(signed, indent=2),
-        "bytes": kt.to_json(signed).encode(),
-    }[form]
-    v = verify_certificate(envelope, key.public_key(), on=DAY)
-    assert v.status is S.VALID and v.ok
-    assert v.certificate == cert and v.key_id == key_id(key) and v.revocation is None
-    assert "valid" in v.detail and cert.serial in v.detail
-
-
-def test_keys_as_iterable_and_mapping(signed: SignedCertificate, key: Any) -> None:
-    others = [generate_key().public_key() for _ in range(3)]
-    assert verify_certificate(signed, [*others, key.public_key()], on=DAY).ok
-    assert verify_certificate(signed, iter([key.public_key()]), on=DAY).ok
-    ring = {key_id(k): k for k in [*others, key.public_key()]}
-    assert verify_certificate(signed, ring, on=DAY).ok
-
-
-def test_unknown_key(signed: SignedCertificate) -> None:
-    v = verify_certificate(signed, generate_key().public_key(), on=DAY)
-    assert v.status is S.UNKNOWN_KEY and not v.ok
-    assert v.certificate is None and v.key_id == signed.key_id
-    assert signed.key_id in v.detail
-    assert verify_certificate(signed, [], on=DAY).status is S.UNKNOWN_KEY
-
-
-def test_same_key_id_wrong_key_material(signed: SignedCertificate) -> None:
-    other = generate_key().public_key()
-    v = verify_certificate(signed, {signed.key_id: other}, on=DAY)
-    assert v.status is S.BAD_SIGNATURE and v.certificate is None
-    assert key_id(other) in v.detail
-
-
-def test_forged_signature(signed: SignedCertificate, key: Any) -> None:
-    forger = generate_key()
-    forged = attrs.evolve(signed, signature=sign_certificate(signed.certificate, forger).signature)
-    v = verify_certificate(forged, key.public_key(), on=DAY)
-    assert v.status is S.BAD_SIGNATURE and v.certificate is None
-
-
-def test_signature_of_another_certificate(signed: SignedCertificate, key: Any, cert: Certificate) -> None:
-    other = sign_certificate(attrs.evolve(cert, serial="cert-0002"), key)
-    swapped = attrs.evolve(signed, signature=other.signature)
-    assert verify_certificate(swapped, key.public_key(), on=DAY).status is S.BAD_SIGNATURE
-
-
-@pytest.mark.parametrize(
-    ("on", "status"),
-    [
-        (DAY - dt.timedelta(days=1), S.NOT_YET_VALID),
-        (DAY, S.VALID),
-        (DAY + dt.timedelta(days=200), S.VALID),
-        (dt.date(2027, 11, 29), S.VALID),  # valid_until: the last valid day
-        (dt.date(2027, 11, 30), S.EXPIRED),
-        (dt.date(2030, 1, 1), S.EXPIRED),
-    ],
-)
-def test_validity_period(signed: SignedCertificate, key: Any, on: dt.date, status: S) -> None:
-    v = verify_certificate(signed, key.public_key(), on=on)
-    assert v.status is status
-    assert v.ok is (status is S.VALID)
-    assert v.certificate == signed.certificate  # genuine, whatever the day
-
-
-def test_verify_argument_errors(signed: SignedCertificate, key: Any) -> None:
-    with pytest.raises(TypeError):
-        verify_certificate(signed, key.public_key(), on="2026-11-29")  # type: ignore[arg-type]
-    with pytest.raises(TypeError):
-        verify_certificate(signed, "key", on=DAY)  # type: ignore[arg-type]
-    with pytest.raises(TypeError):
-        verify_certificate(signed, [key], on=DAY)  # a private key is not a public key
-
-
-@pytest.mark.parametrize(
-    "signature",
-    [
-        "x",
-        "",
-        None,
-        1,
-        "A" * 86,  # right shape, wrong value
-        "A" * 85 + "B",  # non-zero unused bits
-        "A" * 84 + "==",  # padding
-        "A" * 86 + "==",
-        "+" * 85 + "A",  # standard alphabet
-        "A" * 87,
-    ],
-)
-def test_bad_signatures_are_never_valid(signed: SignedCertificate, key: Any, signature: Any) -> None:
-    doc = kt.to_dict(signed)
-    doc["signature"] = signature
-    v = verify_certificate(doc, key.public_key(), on=DAY)
-    assert v.status in {S.MALFORMED, S.BAD_SIGNATURE}
-    if signature != "A" * 86:
-        assert v.status is S.MALFORMED and "$.signature" in v.detail
-
-
-def test_unused_bits_of_the_last_character(signed: SignedCertificate, key: Any) -> None:
-    """Each base64 spelling that decodes to the signature's bytes but is not
-    the canonical one is rejected."""
-    last = signed.signature[-1]
-    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-    index = alphabet.index(last)
-    assert index % 16 == 0
-    for variant in alphabet[index + 1 : index + 16]:
-        doc = kt.to_dict(signed)
-        doc["signature"] = signed.signature[:-1] + variant
-        assert verify_certificate(doc, key.public_key(), on=DAY).status is S.MALFORMED
-
-
-@pytest.mark.parametrize(
-    "envelope",
-    [None, 0, 1.5, True, [], "null", "[]", "{}", '"x"', b"\xff\xfe", "{", {"certificate": None}, object()],
-)
-def test_malformed_envelopes(key: Any, envelope: Any) -> None:
-    v = verify_certificate(envelope, key.public_key(), on=DAY)
-    assert v.status is S.MALFORMED and v.certificate is None and v.key_id is None
-    assert v.detail
-
-
-def test_malformed_detail_names_the_path(signed: SignedCertificate, key: Any) -> None:
-    doc = kt.to_dict(signed)
-    doc["certificate"]["score"] = "91.4"
-    v = verify_certificate(doc, key.public_key(), on=DAY)
-    assert v.status is S.MALFORMED and "$.certificate.score" in v.detail
-    doc = kt.to_dict(signed)
-    doc["comment"] = "hello"
-    v = verify_certificate(doc, key.public_key(), on=DAY)
-    assert v.status is S.MALFORMED and "$.comment: unknown field" in v.detail
-
-
-def test_verification_is_frozen(signed: SignedCertificate, key: Any) -> None:
-    v = verify_certificate(signed, key.public_key(), on=DAY)
-    with pytest.raises(attrs.exceptions.FrozenInstanceError):
-        v.status = S.EXPIRED  # type: ignore[misc]
-    assert str(S.NOT_YET_VALID) == "not-yet-valid" and S("bad-signature") is S.BAD_SIGNATURE
-
-
-# -- revocation ---------------------------------------------------------------------------
-
-
-def revocations(key: Any, *entries: Revocation, issuer: str = ISSUER, day: dt.date = DAY) -> SignedRevocationList:
-    return sign_revocations(RevocationList(issuer=issuer, issued_on=day, entries=entries), key)
-
-
-def test_revoked(signed: SignedCertificate, key: Any) -> None:
-    entry = Revocation(serial="cert-0001", revoked_on=DAY + dt.timedelta(days=10), reason=RevocationReason.SUSPENDED)
-    rl = revocations(key, Revocation(serial="other", revoked_on=DAY, reason=RevocationReason.WITHDRAWN), entry)
-    for form in (rl, kt.to_dict(rl), kt.to_json(rl), kt.to_json(rl).encode(), [rl], (kt.to_json(rl),)):
-        v = verify_certificate(signed, key.public_key(), on=DAY + dt.timedelta(days=10), revocations=form)
-        assert v.status is S.REVOKED and not v.ok
-        assert v.revocation == entry and v.certificate == signed.certificate
-        assert "suspended" in v.detail and "2026-12-09" in v.detail
-    # revoked later than `on`: still valid on that day
-    v = verify_certificate(signed, key.public_key(), on=DAY + dt.timedelta(days=9), revocations=rl)
-    assert v.status is S.VALID
-    # revoked beats expired
-    v = verify_certificate(signed, key.public_key(), on=dt.date(2028, 1, 1), revocations=rl)
-    assert v.status is S.REVOKED
-
-
-def test_revocation_of_other_serials(signed: SignedCertificate, key: Any) -> None:
-    rl = revocations(key, Revocation(serial="cert-0002", revoked_on=DAY, reason=RevocationReason.WITHDRAWN))
-    assert verify_certificate(signed, key.public_key(), on=DAY, revocations=rl).ok
-    empty = revocations(key)
-    assert verify_certificate(signed, key.public_key(), on=DAY, revocations=[empty, rl]).ok
-
-
-def test_revocation_list_of_another_issuer_is_ignored(signed: SignedCertificate, key: Any) -> None:
-    rl = revocations(
-        key, Revocation(serial="cert-0001", revoked_on=DAY, reason=RevocationReason.WITHDRAWN), issuer="Someone else"
-    )
-    assert verify_certificate(signed, key.public_key(), on=DAY, revocations=rl).ok
-    mine = revocations(key, Revocation(serial="cert-0001", revoked_on=DAY, reason=RevocationReason.WITHDRAWN))
-    assert verify_certificate(signed, key.public_key(), on=DAY, revocations=[rl, mine]).status is S.REVOKED
-
-
-def test_revocation_list_signed_by_another_trusted_key(signed: SignedCertificate, key: Any) -> None:
-    second = generate_key()
-    rl = revocations(second, Revocation(serial="cert-0001", revoked_on=DAY, reason=RevocationReason.WITHDRAWN))
-    keys = [key.public_key(), second.public_key()]
-    assert verify_certificate(signed, keys, on=DAY, revocations=rl).status is S.REVOKED
-
-
-def test_bad_revocation_list_fails_closed(signed: SignedCertificate, key: Any) -> None:
-    rl = revocations(key, Revocation(serial="cert-0001", revoked_on=DAY, reason=RevocationReason.WITHDRAWN))
-    doc = kt.to_dict(rl)
-    doc["revocation_list"]["entries"] = []  # an attacker drops the entry
-    v = verify_certificate(signed, key.public_key(), on=DAY, revocations=doc)
-    assert v.status is S.MALFORMED and "revocation list" in v.detail and "does not verify" in v.detail
-    # signed with a key that is not trusted
-    v = verify_certificate(signed, key.public_key(), on=DAY, revocations=revocations(generate_key()))
-    assert v.status is S.MALFORMED and "not among the 1 given key" in v.detail
-    # not a document, in a list of good ones
-    good = revocations(key)
-    bad: Any
-    for bad in ("{", 42, {"revocation_list": {}}, None):
-        v = verify_certificate(signed, key.public_key(), on=DAY, revocations=[good, bad])
-        assert v.status is S.MALFORMED and "revocation list #2" in v.detail
-    v = verify_certificate(signed, key.public_key(), on=DAY, revocations=42)
-    assert v.status is S.MALFORMED
-
-
-def test_revocation_list_rules() -> None:
-    entry = Revocation(serial="a", revoked_on=DAY, reason="withdrawn")  # type: ignore[arg-type]
-    assert entry.reason is RevocationReason.WITHDRAWN
-    with pytest.raises(TypeError):
-        Revocation(serial="a", revoked_on=DAY)
-    with pytest.raises(kt.ValidationError, match=r"\$\.entries\[1\]\.serial"):
-        RevocationList(
-            issuer=ISSUER,
-            issued_on=DAY,
-            entries=(entry, Revocation(serial="a", revoked_on=DAY, reason=RevocationReason.WITHDRAWN)),
-        )
-    with pytest.raises(kt.ValidationError, match=r"\$\.reason"):
-        Revocation(serial="a", revoked_on=DAY, reason="bored")  # type: ignore[arg-type]
-    doc: dict[str, Any] = {
-        "issuer": ISSUER,
-        "issued_on": "2026-11-29",
-        "entries": [{"serial": "a", "revoked_on": "2026-11-29", "reason": "withdrawn"}],
-    }
-    rl = kt.from_dict(doc, RevocationList)
-    assert rl.entries == (entry,)
-    del doc["entries"][0]["reason"]
-    with pytest.raises(kt.ValidationError, match=r"\$\.entries\[0\]\.reason: required field is missing"):
-        kt.from_dict(doc, RevocationList)
-    doc["entries"][0]["reason"] = "bored"
-    with pytest.raises(kt.ValidationError, match=r"\$\.entries\[0\]\.reason"):
-        kt.from_dict(doc, RevocationList)
-    doc["entries"] = [{"serial": "a", "revoked_on": "2026-11-29", "reason": "withdrawn"}] * 2
-    with pytest.raises(kt.ValidationError, match=r"\$\.entries\[1\]\.serial"):
-        kt.from_dict(doc, RevocationList)
-
-
-def test_with_entry() -> None:
-    rl = RevocationList(
-        issuer=ISSUER,
-        issued_on=DAY,
-        entries=(Revocation(serial="a", revoked_on=DAY, reason=RevocationReason.WITHDRAWN),),
-    )
-    later = DAY + dt.timedelta(days=5)
-    more = rl.with_entry(Revocation(serial="b", revoked_on=later, reason=RevocationReason.KEY_COMPROMISE))
-    assert [e.serial for e in more.entries] == ["a", "b"] and more.issued_on == later
-    assert more.entry("b") is not None and more.entry("c") is None
-    replaced = more.with_entry(Revocation(serial="a", revoked_on=DAY, reason=RevocationReason.ISSUED_IN_ERROR))
-    assert len(replaced.entries) == 2
-    assert replaced.entry("a") == Revocation(serial="a", revoked_on=DAY, reason=RevocationReason.ISSUED_IN_ERROR)
-
-
-def test_verify_revocation_list(key: Any) -> None:
-    rl = revocations(key, Revocation(serial="a", revoked_on=DAY, reason=RevocationReason.WITHDRAWN))
-    assert verify_revocation_list(kt.to_json(rl), key.public_key()) == rl.revocation_list
-    with pytest.raises(SignatureError, match="not among"):
-        verify_revocation_list(rl, generate_key().public_key())
-    with pytest.raises(SignatureError, match="not JSON"):
-        verify_revocation_list("{", key.public_key())
-
-
-def test_revocation_and_certificate_signatures_do_not_mix(signed: SignedCertificate, key: Any) -> None:
-    rl = revocations(key)
-    mixed = {"certificate": kt.to_dict(rl.revocation_list), "key_id": rl.key_id, "signature": rl.signature}
-    assert verify_certificate(mixed, key.public_key(), on=DAY).status is S.MALFORMED
 
 
 # -- review -------------------------------------------------------------------------------
@@ -726,7 +461,7 @@ def test_review_suspend_for_a_low_tier(cert: Certificate) -> None:
 def test_review_notes(cert: Certificate) -> None:
     late = kt.assess_case(attrs.evolve(HIGH, as_of=dt.date(2027, 12, 1)))
     r = review(cert, late)
-    assert any("after the certificate's last valid day 2027-11-29" in reason for reason in r.reasons)
+    assert any("after the certificate's last valid day 2027-11-28" in reason for reason in r.reasons)
     rubric = kt.load_rubric("1.0.0")
     other = attrs.evolve(rubric, version="1.0.1")
     r = review(cert, kt.assess_case(HIGH, rubric=other), rubric=other)
@@ -742,33 +477,3 @@ def test_review_errors(cert: Certificate) -> None:
         RubricMismatchError, match=r"\$\.rubric: the assessment was made under rubric kol-trust 1\.0\.0"
     ):
         review(cert, kt.assess_case(HIGH), rubric=other)
-
-
-def test_base64url_decoding_is_strict() -> None:
-    from kol_trust.certification.signing import b64url_decode, b64url_encode
-
-    data = bytes(range(64))
-    text = b64url_encode(data)
-    assert b64url_decode(text) == data and len(text) == 86
-    last = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".index(text[-1])
-    variant = text[:-1] + "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[last + 1]
-    assert __import__("base64").urlsafe_b64decode(variant + "==") == data  # the same bytes, another spelling
-    for bad in (variant, text + "==", text.replace("-", "+"), text + " ", " " + text, text[:-1], "é" * 86, ""):
-        if bad != text and bad:
-            assert b64url_decode(bad) is None, bad
-    assert b64url_decode("") == b""
-    assert b64url_decode(None) is None  # type: ignore[arg-type]
-
-
-def test_large_revocation_lists(signed: SignedCertificate, key: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from kol_trust.certification import verify as verify_module
-
-    entries = [Revocation(serial=f"s-{i}", revoked_on=DAY, reason=RevocationReason.WITHDRAWN) for i in range(20_000)]
-    entries.append(Revocation(serial="cert-0001", revoked_on=DAY, reason=RevocationReason.KEY_COMPROMISE))
-    text = kt.to_json(revocations(key, *entries))
-    assert len(text) > verify_module.MAX_DOCUMENT_SIZE  # larger than any certificate may be
-    v = verify_certificate(signed, key.public_key(), on=DAY, revocations=text)
-    assert v.status is S.REVOKED and v.revocation is not None and v.revocation.reason is RevocationReason.KEY_COMPROMISE
-    monkeypatch.setattr(verify_module, "MAX_REVOCATION_LIST_SIZE", len(text) - 1)
-    v = verify_certificate(signed, key.public_key(), on=DAY, revocations=text)
-    assert v.status is S.MALFORMED and "too large" in v.detail

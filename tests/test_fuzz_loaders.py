@@ -38,15 +38,7 @@ from kol_trust.authoring import (
     Mover,
     RubricDiff,
 )
-from kol_trust.certification import (
-    Certificate,
-    Review,
-    Revocation,
-    RevocationList,
-    SignedCertificate,
-    SignedRevocationList,
-    Verification,
-)
+from kol_trust.certification import Certificate, Review
 from kol_trust.improvement import ImprovementPlan, Opportunity, ScoreChange, Shortfall, WhatIf
 from kol_trust.rubric import (
     AppliesTo,
@@ -106,12 +98,7 @@ DOCUMENT_CLASSES: list[Any] = [
     Finding,
     # Certification documents travel between issuers, holders and verifiers.
     Certificate,
-    SignedCertificate,
-    Revocation,
-    RevocationList,
-    SignedRevocationList,
-    # Results of verification, review and improvement are written, not read; reading must be safe.
-    Verification,
+    # Results of review and improvement are written, not read; reading must be safe.
     Review,
     ImprovementPlan,
     Shortfall,

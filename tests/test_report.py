@@ -483,12 +483,12 @@ def test_output_is_deterministic(lang: str) -> None:
 # only change with a deliberate change of the output, and the CHANGELOG must say so.
 GOLDEN_EXAMPLE = "01-high-trust-beauty-kol"
 GOLDEN_REPORT_SHA256 = {
-    "vi": "11193245e3073e87a928a9bcbcc47f86dae1072325a7c1b9b8eef54621c7cd67",
-    "en": "185595a3f14320237dae92b0c78dc41cc7509790868da32c782d7ab69123431f",
+    "vi": "c55329e9c226d7c1d8da7ef21b9e5826188987b8ca41f11e39ce3136fd763fec",
+    "en": "0ff7571c59601f3f1ddfddfab81d00703c0adaf1fa77d4f6dea8b439c7f5421b",
 }
 GOLDEN_BADGE_SHA256 = {
-    "vi": "c1d846f0efa26a3d8ebc23865514b4d08e8d16e47c5fbd05c5481da86a9c1095",
-    "en": "0e56d99969fc1f50d3bf5256835008bac4713bf35d40f98b93c67e242b60d698",
+    "vi": "9c0982a4120bf76c10f411bf6a39902be33f0d665970e0da5096f590e439fea7",
+    "en": "45685273e7cc819e2006f0758b9a459ce304351a5f4b29b40e4ea290acdb21e1",
 }
 
 

@@ -21,7 +21,7 @@ from jsonschema import Draft202012Validator
 
 import kol_trust as kt
 from conftest import SPEC, VECTORS
-from kol_trust.certification import SignedCertificate, SignedRevocationList
+from kol_trust.certification import Certificate
 from kol_trust.cli import main
 from kol_trust.schema import BASE_URI, SCHEMA_NAMES, schema_for, write_schemas
 
@@ -60,9 +60,7 @@ def test_names() -> None:
         "rubric",
         "assessment",
         "certificate",
-        "signed-certificate",
-        "revocation-list",
-        "signed-revocation-list",
+        "credential",
     )
     with pytest.raises(KeyError):
         schema_for("nope")
@@ -125,18 +123,11 @@ def test_rubrics_are_valid(path: Path) -> None:
     assert_valid("rubric", kt.to_dict(kt.from_dict(doc, kt.Rubric)))  # defaults filled in
 
 
-def _signed_documents() -> tuple[dict[str, Any], dict[str, Any]]:
+def _credential() -> tuple[dict[str, Any], dict[str, Any]]:
     import datetime as dt
 
-    from kol_trust.certification import (
-        Revocation,
-        RevocationList,
-        RevocationReason,
-        certify,
-        generate_key,
-        sign_certificate,
-        sign_revocations,
-    )
+    from kol_trust.certification import certify, generate_key
+    from kol_trust.credentials import issue_credential
 
     case = kt.from_json(
         (importlib.resources.files("kol_trust") / "examples" / "01-high-trust-beauty-kol.json").read_bytes(), kt.Case
@@ -144,48 +135,43 @@ def _signed_documents() -> tuple[dict[str, Any], dict[str, Any]]:
     key = generate_key()
     day = dt.date(2026, 11, 29)
     cert = certify(kt.assess_case(case), issuer="NCA", issued_on=day, subject=case.subject)
-    entries = [
-        Revocation(serial=cert.serial, revoked_on=day, reason=RevocationReason.SUSPENDED),
-        Revocation(serial="cert-0002", revoked_on=day, reason=RevocationReason.WITHDRAWN),
-    ]
-    rl = sign_revocations(RevocationList(issuer="NCA", issued_on=day, entries=entries), key)
-    return kt.to_dict(sign_certificate(cert, key)), kt.to_dict(rl)
+    return kt.to_dict(cert), issue_credential(cert, key, status_list="https://nca.example/status/1", status_index=3)
 
 
-SIGNED_CERTIFICATE, SIGNED_REVOCATIONS = _signed_documents()
+CERTIFICATE, CREDENTIAL = _credential()
 
 
 def test_certification_documents_are_valid() -> None:
-    assert_valid("signed-certificate", SIGNED_CERTIFICATE)
-    assert_valid("certificate", SIGNED_CERTIFICATE["certificate"])
-    without_name = dict(SIGNED_CERTIFICATE["certificate"], subject_name=None)
-    assert_valid("certificate", without_name)
-    assert_valid("signed-revocation-list", SIGNED_REVOCATIONS)
-    assert_valid("revocation-list", SIGNED_REVOCATIONS["revocation_list"])
+    assert_valid("certificate", CERTIFICATE)
+    assert_valid("certificate", dict(CERTIFICATE, subject_name=None))
+    assert_valid("credential", CREDENTIAL)
 
 
 @pytest.mark.parametrize(
     ("name", "path", "value"),
     [
-        ("signed-certificate", ("signature",), "A" * 85 + "B"),
-        ("signed-certificate", ("signature",), "A" * 84 + "=="),
-        ("signed-certificate", ("key_id",), "ed25519:XYZ"),
-        ("signed-certificate", ("certificate", "score"), 100.5),
-        ("signed-certificate", ("certificate", "serial"), "-x"),
-        ("signed-certificate", ("certificate", "issued_on"), "2026/11/29"),
-        ("signed-certificate", ("certificate", "extra"), 1),
-        ("signed-certificate", ("certificate", "tier_title", "vi"), ""),
-        ("signed-revocation-list", ("revocation_list", "entries", 0, "reason"), "bored"),
-        ("signed-revocation-list", ("revocation_list", "issuer"), ""),
+        ("certificate", ("score",), 100.5),
+        ("certificate", ("serial",), "-x"),
+        ("certificate", ("issued_on",), "2026/11/29"),
+        ("certificate", ("extra",), 1),
+        ("certificate", ("tier_title", "vi"), ""),
+        ("certificate", ("as_of",), "yesterday"),
+        ("credential", ("credentialSubject", "score"), 100.5),
+        ("credential", ("credentialSubject", "extra"), 1),
+        ("credential", ("validFrom",), "2026-11-29"),
+        ("credential", ("proof", "cryptosuite"), "eddsa-rdfc-2022"),
+        ("credential", ("proof", "proofValue"), "uAAAA"),
+        ("credential", ("credentialStatus", "statusListIndex"), "007"),
+        ("credential", ("type",), ["VerifiableCredential"]),
     ],
 )
 def test_certification_mutations_are_rejected(name: str, path: tuple[str | int, ...], value: Any) -> None:
-    doc = copy.deepcopy(SIGNED_CERTIFICATE if name == "signed-certificate" else SIGNED_REVOCATIONS)
+    doc = copy.deepcopy(CERTIFICATE if name == "certificate" else CREDENTIAL)
     set_at(*path, value=value)(doc)
     assert not VALIDATORS[name].is_valid(doc)
-    cls = SignedCertificate if name == "signed-certificate" else SignedRevocationList
-    with pytest.raises(kt.ValidationError):
-        kt.from_dict(doc, cls)
+    if name == "certificate":
+        with pytest.raises(kt.ValidationError):
+            kt.from_dict(doc, Certificate)
 
 
 # -- mutations: rejected by the loader and by the schema ---------------------------------

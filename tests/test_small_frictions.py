@@ -31,16 +31,18 @@ def test_assess_takes_a_built_in_version() -> None:
 
 def test_revoke_says_what_it_wrote(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     pytest.importorskip("cryptography")
-    key = tmp_path / "k.pem"
+    key, status = tmp_path / "k.pem", tmp_path / "revocations.json"
     assert main(["keygen", "--out", str(key)]) == 0
+    new = ["status-list", "new", "--key", str(key), "--id", "https://nca.example/status/1"]
+    assert main([*new, "--on", "2026-12-10T00:00:00Z", "-o", str(status)]) == 0
     capsys.readouterr()
-    out_file = tmp_path / "revoked.json"
 
-    argv = ["revoke", "--key", str(key), "--issuer", "NCA", "--serial", "cert-7", "--on", "2026-12-10"]
-    code = main([*argv, "--reason", "suspended", "-o", str(out_file)])
+    code = main(
+        ["status-list", "revoke", "--key", str(key), "--index", "7", "--on", "2026-12-10T01:00:00Z", str(status)]
+    )
 
     assert code == 0
-    assert capsys.readouterr().out == f"revoked cert-7 on 2026-12-10 (suspended): {out_file}\n"
+    assert capsys.readouterr().out == "index 7 revoked in https://nca.example/status/1 (list of 2026-12-10T01:00:00Z)\n"
 
 
 def test_install_hint_names_the_checkout_too() -> None:

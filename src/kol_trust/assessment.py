@@ -2,7 +2,7 @@
 
 Field names are those of the standard's assessment document, so
 ``kt.to_dict(assessment)`` is that document.  Reported numbers are already
-rounded with :func:`~kol_trust.round1`; ``raw_score`` is not.
+rounded with ``round1`` (STANDARD §2); ``raw_score`` is not.
 """
 
 from __future__ import annotations

@@ -23,15 +23,16 @@ __all__ = [
     "MAX_PROBLEM_CHARS",
     "CertificationError",
     "CertificationRefused",
+    "CredentialError",
     "EvidenceConflictError",
     "KeyFormatError",
     "KolTrustError",
+    "MultibaseError",
     "Problem",
     "RubricConflictError",
     "RubricError",
     "RubricMismatchError",
     "RubricNotFoundError",
-    "SignatureError",
     "SigningUnavailable",
     "ValidationError",
     "WorkerError",
@@ -203,8 +204,20 @@ class KeyFormatError(KolTrustError, ValueError):
     """A key could not be read: not PEM, not Ed25519, or a wrong password."""
 
 
-class SignatureError(KolTrustError, ValueError):
-    """A signed document does not verify with the given keys, or is malformed."""
+class CredentialError(KolTrustError, ValueError):
+    """A credential, a proof or a status list cannot be made from what was given.
+
+    Raised by :func:`~kol_trust.credentials.add_proof`,
+    :func:`~kol_trust.credentials.issue_credential` and
+    :class:`~kol_trust.credentials.StatusList` for the caller's mistakes (a
+    document that is not a JSON object, a verification method that is not the
+    signing key's, an index outside the list); the message names what is
+    wrong and where (``$.proof``).  Verifiers never raise it: they answer.
+    """
+
+
+class MultibaseError(KolTrustError, ValueError):
+    """A text is not multibase base58btc (``z…``) or base64url (``u…``), or not its canonical spelling."""
 
 
 class WorkerError(KolTrustError, RuntimeError):

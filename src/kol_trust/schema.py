@@ -5,7 +5,10 @@ fields of a document class, their types and the checks attached to them
 (:mod:`kol_trust.checks`).  The mapping from a check to schema keywords is
 the small table :data:`_CHECKS` (and :data:`_PATTERNS` for the string
 patterns); a check or a pattern missing from it is an error, so a new one
-cannot be silently left out of the schemas.
+cannot be silently left out of the schemas.  The one exception is the
+``credential`` schema (a W3C Verifiable Credential, a plain JSON document
+rather than a class): its frame is written here, and its
+``credentialSubject`` members are generated from the certificate's fields.
 
 The schemas say what a single field may hold.  They cannot express the rules
 that relate fields or records to each other (STANDARD §1.4: unique ids, known
@@ -36,10 +39,11 @@ import attrs
 from . import checks as c
 from .assessment import Assessment
 from .canonical import document
-from .certification import Certificate, RevocationList, SignedCertificate, SignedRevocationList
+from .certification import Certificate
 from .certification.certificate import rubric_ref_check, text_check
 from .certification.keys import KEY_ID_PATTERN
-from .certification.signing import SIGNATURE_PATTERN
+from .credentials import CREDENTIAL_CONTEXT, CREDENTIAL_TYPE
+from .credentials.proof import DATETIME_PATTERN
 from .fieldtypes import default_of, is_homogeneous_tuple
 from .model import Case, Evidence, Subject
 from .rubric import CONDITION_TYPES, Rubric
@@ -57,12 +61,9 @@ _DOCUMENTS: dict[str, type] = {
     "rubric": Rubric,
     "assessment": Assessment,
     "certificate": Certificate,
-    "signed-certificate": SignedCertificate,
-    "revocation-list": RevocationList,
-    "signed-revocation-list": SignedRevocationList,
 }
-#: The documents that have a schema, by name.
-SCHEMA_NAMES: tuple[str, ...] = tuple(_DOCUMENTS)
+#: The documents that have a schema, by name (``credential``: the certificate as a W3C credential).
+SCHEMA_NAMES: tuple[str, ...] = (*_DOCUMENTS, "credential")
 
 #: The string patterns of :mod:`kol_trust.checks`, anchored (the loader uses ``fullmatch``).
 _PATTERNS: dict[re.Pattern[str], str] = {
@@ -74,7 +75,6 @@ _PATTERNS: dict[re.Pattern[str], str] = {
         c.DIGEST_PATTERN,
         c.COUNTRY_PATTERN,
         KEY_ID_PATTERN,
-        SIGNATURE_PATTERN,
     )
 }
 _DATE_PATTERN = c.anchored(c.DATE_PATTERN)
@@ -247,14 +247,106 @@ class _Builder:
         raise TypeError(f"no schema for the type {tp!r}")
 
 
+#: ``credentialSubject`` members of a credential and the certificate fields they carry.
+_SUBJECT_FIELDS = {
+    "serial": "serial",
+    "subjectId": "subject_id",
+    "subjectName": "subject_name",
+    "tier": "tier",
+    "tierTitle": "tier_title",
+    "score": "score",
+    "coverage": "coverage",
+    "assessmentFingerprint": "fingerprint",
+    "asOf": "as_of",
+}
+
+
+def _credential_body(builder: _Builder) -> dict[str, Any]:
+    """The credential's schema, its ``credentialSubject`` made from the certificate's fields."""
+    attrs.resolve_types(Certificate)
+    fields = {a.name: a for a in attrs.fields(Certificate)}
+    subject: dict[str, Any] = {"type": {"const": "KolTrustSubject"}}
+    for key, name in _SUBJECT_FIELDS.items():
+        a = fields[name]
+        subject[key] = builder.field(a.type, a.metadata.get("check"))
+    subject["subjectName"] = {"type": "string", "minLength": 1, "maxLength": 200}
+    for key, regex in (
+        ("rubricId", c.ID_PATTERN),
+        ("rubricVersion", c.VERSION_PATTERN),
+        ("rubricDigest", c.DIGEST_PATTERN),
+    ):
+        subject[key] = {"type": "string", "pattern": _PATTERNS[regex]}
+    timestamp = {"type": "string", "pattern": c.anchored(DATETIME_PATTERN)}
+    entry = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"},
+            "type": {"const": "BitstringStatusListEntry"},
+            "statusPurpose": {"enum": ["revocation", "suspension"]},
+            "statusListIndex": {"type": "string", "pattern": "^(0|[1-9][0-9]{0,8})$"},
+            "statusListCredential": {"type": "string", "pattern": "^https://"},
+        },
+        "required": ["type", "statusPurpose", "statusListIndex", "statusListCredential"],
+    }
+    return {
+        "description": "A KOL Trust certificate as a W3C Verifiable Credential (VC Data Model 2.0) with an "
+        "eddsa-jcs-2022 Data Integrity proof. The schema describes the shape; only verify_credential "
+        "says whether it is genuine.",
+        "type": "object",
+        "properties": {
+            "@context": {"const": list(CREDENTIAL_CONTEXT)},
+            "id": {"type": "string"},
+            "type": {"const": ["VerifiableCredential", CREDENTIAL_TYPE]},
+            "issuer": {
+                "oneOf": [
+                    {"type": "string", "pattern": "^(did:|https://)"},
+                    {
+                        "type": "object",
+                        "properties": {
+                            "id": {"type": "string", "pattern": "^(did:|https://)"},
+                            "name": {"type": "string", "minLength": 1, "maxLength": 200},
+                        },
+                        "required": ["id"],
+                        "additionalProperties": False,
+                    },
+                ]
+            },
+            "validFrom": timestamp,
+            "validUntil": timestamp,
+            "credentialSubject": {
+                "type": "object",
+                "properties": subject,
+                "required": [k for k in subject if k != "subjectName"],
+                "additionalProperties": False,
+            },
+            "credentialStatus": {"oneOf": [entry, {"type": "array", "items": entry, "minItems": 1, "maxItems": 2}]},
+            "proof": {
+                "type": "object",
+                "properties": {
+                    "type": {"const": "DataIntegrityProof"},
+                    "cryptosuite": {"const": "eddsa-jcs-2022"},
+                    "created": timestamp,
+                    "verificationMethod": {"type": "string", "minLength": 1},
+                    "proofPurpose": {"const": "assertionMethod"},
+                    "@context": {"const": list(CREDENTIAL_CONTEXT)},
+                    "proofValue": {"type": "string", "pattern": "^z[1-9A-HJ-NP-Za-km-z]{80,90}$"},
+                },
+                "required": ["type", "cryptosuite", "verificationMethod", "proofPurpose", "proofValue"],
+                "additionalProperties": False,
+            },
+        },
+        "required": ["@context", "type", "issuer", "validFrom", "validUntil", "credentialSubject", "proof"],
+        "additionalProperties": False,
+    }
+
+
 def schema_for(name: str) -> dict[str, Any]:
     """The JSON Schema of the document *name* (one of :data:`SCHEMA_NAMES`).
 
     Raises ``KeyError`` for an unknown name.
     """
-    cls = _DOCUMENTS[name]
     builder = _Builder()
-    body = builder.object(cls)
+    body = _credential_body(builder) if name == "credential" else builder.object(_DOCUMENTS[name])
     out: dict[str, Any] = {
         "$schema": DRAFT,
         "$id": f"{BASE_URI}{name}.json",

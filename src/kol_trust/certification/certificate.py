@@ -4,15 +4,16 @@ A :class:`~kol_trust.certification.Certificate` is a small document that states,
 authority of its issuer, that a subject earned a certified tier under a given
 rubric.  It carries the assessment's fingerprint, so that anyone holding the
 case can check that the certificate belongs to it, and the rubric's digest,
-so that the rubric is named exactly.  It is signed with
-:func:`~kol_trust.certification.sign_certificate` and checked with
-:func:`~kol_trust.certification.verify_certificate`.
+so that the rubric is named exactly.  It is issued as a W3C Verifiable
+Credential with :func:`~kol_trust.credentials.issue_credential` and checked
+with :func:`~kol_trust.credentials.verify_credential`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,9 +26,9 @@ from ..errors import CertificationError, CertificationRefused, Problem, Validati
 from ..model import SelfChecking, Subject, Text
 from ..rubric import Rubric
 
-__all__ = ["MAX_ISSUER_LENGTH", "Certificate", "certify", "new_serial"]
+__all__ = ["MAX_ISSUER_LENGTH", "Certificate", "certify", "new_serial", "validity_end"]
 
-#: The longest issuer name a certificate or a revocation list may carry.
+#: The longest issuer name a certificate may carry.
 MAX_ISSUER_LENGTH = 200
 
 
@@ -65,7 +66,7 @@ class Certificate(SelfChecking):
     Build one with :func:`~kol_trust.certification.certify`; read one with
     ``kt.from_dict(doc, Certificate)``, which checks every field and names
     the JSON path of each problem.  A certificate is only worth its
-    signature: see :class:`~kol_trust.certification.SignedCertificate`.
+    issuer's proof: see :func:`~kol_trust.credentials.issue_credential`.
 
     The validity period is ``issued_on`` to ``valid_until``, both days
     included.
@@ -77,7 +78,7 @@ class Certificate(SelfChecking):
     """The certificate's unique number, an identifier (1–128 characters).
 
     :func:`~kol_trust.certification.certify` draws 128 random bits unless given one;
-    revocation lists name certificates by serial."""
+    status lists name credentials by index, not by serial."""
     subject_id: str = c.checked(c.identifier)
     """The subject's id, as in the assessment."""
     subject_name: str | None = c.checked(c.optional(c.string(1, 200)), default=None)
@@ -89,18 +90,24 @@ class Certificate(SelfChecking):
     """The tier's title in Vietnamese and English, from the rubric."""
     score: float = c.checked(c.number(0, 100))
     """The reported score (0–100) of the assessment."""
+    coverage: float = c.checked(c.number(0, 100))
+    """The assessment's evidence coverage (0–100)."""
     rubric: RubricRef = c.checked(rubric_ref_check)
     """The rubric of the assessment: id, version and digest."""
     fingerprint: str = c.checked(c.sha256_digest)
     """The assessment's fingerprint: it identifies the inputs that were scored."""
+    as_of: dt.date = c.checked(c.a_date)
+    """The assessment's ``as_of`` day: the evidence was judged as of then."""
     issuer: str = c.checked(issuer_check)
-    """Who issues the certificate (1–200 characters); revocation lists of the
-    same issuer apply to it."""
+    """Who issues the certificate, by name (1–200 characters); the credential's
+    ``issuer.name``."""
     issued_on: dt.date = c.checked(c.a_date)
     """The first day the certificate is valid."""
     valid_until: dt.date = c.checked(c.a_date)
-    """The last day the certificate is valid, included: ``issued_on`` plus the
-    rubric's ``policy.certificate_validity_days``."""
+    """The last day the certificate is valid, included: the day before
+    :func:`~kol_trust.certification.validity_end` of ``issued_on`` and the
+    rubric's ``policy.certificate_validity_days`` (365 days: the same date a
+    year later, so a certificate runs 12 months, never 366 days)."""
 
     def __attrs_post_init__(self) -> None:
         problems = list(c.problems_of(self))
@@ -119,9 +126,41 @@ class Certificate(SelfChecking):
         return self.issued_on <= day <= self.valid_until
 
 
+def validity_end(issued_on: dt.date, validity_days: int) -> dt.date:
+    """The first day a certificate issued on *issued_on* is no longer valid.
+
+    A validity of a whole number of years of 365 days (365, 730, …) is read
+    as that many calendar years, as the programme's "12 months" means: the
+    same date one year later (29 February gives 1 March).  Any other number
+    of days is that many days.  Raises ``OverflowError`` past year 9999.
+    """
+    if validity_days > 0 and validity_days % 365 == 0:
+        year = issued_on.year + validity_days // 365
+        if year > dt.MAXYEAR:
+            raise OverflowError("date value out of range")
+        try:
+            return issued_on.replace(year=year)
+        except ValueError:  # 29 February in a common year
+            return dt.date(year, 3, 1)
+    return issued_on + dt.timedelta(days=validity_days)
+
+
 def new_serial() -> str:
     """A fresh, unguessable serial: 32 lowercase hex digits (128 random bits)."""
     return secrets.token_hex(16)
+
+
+def _check_issuer(issuer: Any) -> None:
+    if not isinstance(issuer, str):
+        raise TypeError(f"issuer must be a text, got {type(issuer).__name__}")
+    if not issuer or len(issuer) > MAX_ISSUER_LENGTH:
+        return  # the certificate's own field check names the length
+    if unicodedata.normalize("NFC", issuer) != issuer:
+        raise CertificationError(f"the issuer {issuer!r} is not in Unicode NFC: normalise it first")
+    if issuer != issuer.strip() or "  " in issuer:
+        raise CertificationError(f"the issuer {issuer!r} has leading, trailing or repeated spaces")
+    if any(unicodedata.category(ch).startswith("C") for ch in issuer):
+        raise CertificationError(f"the issuer {issuer!r} has a control or format character")
 
 
 def _refusals(assessment: Assessment, rubric: Rubric, issued_on: dt.date) -> list[str]:
@@ -180,8 +219,12 @@ def certify(
     *subject*, when given, must be the assessed subject (same id); its name
     goes into the certificate.
 
-    ``valid_until`` is *issued_on* plus the rubric's
-    ``policy.certificate_validity_days``, and is the last valid day.
+    ``valid_until``, the last valid day, is the day before
+    :func:`~kol_trust.certification.validity_end` of *issued_on* and the rubric's
+    ``policy.certificate_validity_days``: a year for the default 365 days.
+    *issuer* is the issuer's name as people read it (in Unicode NFC, without
+    leading, trailing or repeated spaces, else :class:`~kol_trust.errors.CertificationError`);
+    the credential names the issuer by its identifier (a DID).
     *serial* is drawn at random (``secrets.token_hex(16)``: 32 hex digits, 128 bits, so that
     serials cannot be guessed or collide) unless given; a given serial must be
     an identifier.  With *serial* given the result depends on the arguments
@@ -198,6 +241,7 @@ def certify(
         raise TypeError(f"issued_on must be a date, got {type(issued_on).__name__}")
     if subject is not None and subject.id != assessment.subject_id:
         raise CertificationError(f"the subject {subject.id!r} is not the assessed subject {assessment.subject_id!r}")
+    _check_issuer(issuer)
     ref = assessment.rubric
     rubric = rubric_of(assessment, rubric)
     reasons = _refusals(assessment, rubric, issued_on)
@@ -205,7 +249,7 @@ def certify(
         raise CertificationRefused(assessment.subject_id, reasons)
     tier = rubric.tier(assessment.tier)
     try:
-        valid_until = issued_on + dt.timedelta(days=rubric.policy.certificate_validity_days)
+        valid_until = validity_end(issued_on, rubric.policy.certificate_validity_days) - dt.timedelta(days=1)
     except OverflowError:
         raise CertificationError(
             f"the issue date {issued_on.isoformat()} leaves no room for a validity period"
@@ -217,8 +261,10 @@ def certify(
         tier=tier.id,
         tier_title=tier.title,
         score=assessment.score,
+        coverage=assessment.coverage,
         rubric=ref,
         fingerprint=assessment.fingerprint,
+        as_of=assessment.as_of,
         issuer=issuer,
         issued_on=issued_on,
         valid_until=valid_until,

@@ -30,6 +30,7 @@ __all__ = [
     "load_public_key",
     "private_key_to_pem",
     "public_key_to_pem",
+    "raw_public_bytes",
 ]
 
 #: A key id: ``"ed25519:"`` and 32 lowercase hex digits.
@@ -133,6 +134,7 @@ def load_private_key(pem: str | bytes, password: str | bytes | None = None) -> E
     data = _as_bytes(pem, "the private key")
     if len(data) > _MAX_PEM:
         raise KeyFormatError(f"the private key file is too large ({len(data)} bytes) to be a key")
+    _one_pem_block(data, "the private key")
     secret = None if password is None else _as_bytes(password, "the password")
     s = _serialization()
     try:
@@ -161,6 +163,7 @@ def load_public_key(pem: str | bytes) -> Ed25519PublicKey:
     data = _as_bytes(pem, "the public key")
     if len(data) > _MAX_PEM:
         raise KeyFormatError(f"the public key file is too large ({len(data)} bytes) to be a key")
+    _one_pem_block(data, "the public key")
     s = _serialization()
     try:
         key = s.load_pem_public_key(data)
@@ -174,13 +177,26 @@ def load_public_key(pem: str | bytes) -> Ed25519PublicKey:
     return result
 
 
+def raw_public_bytes(key: Ed25519PublicKey | Ed25519PrivateKey) -> bytes:
+    """The raw 32 bytes of an Ed25519 public key (of a private key: of its public half)."""
+    public: Any = key.public_key() if is_private_key(key) else key  # type: ignore[union-attr]
+    if not is_public_key(public):
+        raise TypeError(f"expected an Ed25519 key, got {type(key).__name__}")
+    s = _serialization()
+    raw: bytes = public.public_bytes(s.Encoding.Raw, s.PublicFormat.Raw)
+    return raw
+
+
+def _one_pem_block(data: bytes, what: str) -> None:
+    """Refuse a file with more than one PEM block: which key was meant is not clear."""
+    blocks = data.count(b"-----BEGIN ")
+    if blocks > 1:
+        raise KeyFormatError(f"{what} file holds {blocks} PEM blocks; give a file with exactly one key")
+
+
 def key_id(public_key: Ed25519PublicKey | Ed25519PrivateKey) -> str:
     """The key's name: ``"ed25519:"`` + the first 32 hex digits of the SHA-256
     of the raw 32-byte public key.  A private key is named by its public half.
     """
-    key: Any = public_key.public_key() if is_private_key(public_key) else public_key  # type: ignore[union-attr]
-    if not is_public_key(key):
-        raise TypeError(f"expected an Ed25519 public key, got {type(key).__name__}")
-    s = _serialization()
-    raw: bytes = key.public_bytes(s.Encoding.Raw, s.PublicFormat.Raw)
+    raw = raw_public_bytes(public_key)
     return "ed25519:" + hashlib.sha256(raw).hexdigest()[:32]

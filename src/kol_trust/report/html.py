@@ -17,12 +17,27 @@ from collections import Counter
 from collections.abc import Iterable
 
 from ..assessment import Assessment, Cause, CriterionResult, ExclusionReason
+from ..credentials import CredentialCheck
+from ..credentials.proof import format_datetime
 from ..improvement import ImprovementPlan, Opportunity, Shortfall, improvement_plan
 from ..model import Case
 from ..numbers import localized
 from ..rubric import Rubric
 from ..words import category, check_lang, word
-from .badge import badge_title, check_rubric, esc, number, render_badge, tier_colour
+from .badge import (
+    CERTIFIED_GREENS,
+    RED,
+    badge_title,
+    check_rubric,
+    credential_title,
+    esc,
+    number,
+    qr_svg,
+    render_badge,
+    status_word,
+    tier_colour,
+    verification_url,
+)
 
 __all__ = ["CSP", "render_report"]
 
@@ -93,6 +108,7 @@ main{padding:1rem;margin:0;border-radius:0}
 .summary,dl.facts,footer dl{grid-template-columns:1fr}
 dl.facts dd,footer dd{margin-bottom:.4rem}
 .top{flex-direction:column}
+.badge{max-width:100%;object-fit:contain;object-position:left center}
 th,td{padding:.3rem .35rem}
 .top>div{min-width:0;max-width:100%}
 .code{white-space:normal;overflow-wrap:anywhere}
@@ -124,10 +140,10 @@ MAX_OPPORTUNITIES = 8
 class _Page:
     """The words, numbers and look-ups of one page in one language."""
 
-    def __init__(self, rubric: Rubric, lang: str) -> None:
-        self.rubric = rubric
+    def __init__(self, rubric: Rubric | None, lang: str) -> None:
+        self.rubric: Rubric = rubric  # type: ignore[assignment]  # None only on a credential's own page
         self.lang = lang
-        self.gate_titles = {g.id: g.title(lang) for g in rubric.gates}
+        self.gate_titles = {} if rubric is None else {g.id: g.title(lang) for g in rubric.gates}
 
     def w(self, key: str, **values: str) -> str:
         """The escaped text ``report.<key>`` of the catalogue (*key*), with *values* filled in."""
@@ -206,7 +222,7 @@ def _table(head: Iterable[tuple[str, bool]], rows: Iterable[Iterable[tuple[str, 
 # -- sections -------------------------------------------------------------------------
 
 
-def _header(case: Case, assessment: Assessment, page: _Page) -> str:
+def _header(case: Case, assessment: Assessment, page: _Page, credential: CredentialCheck | None = None) -> str:
     subject = case.subject
     who = [
         f"<span>{page.w('id')}: {_code(subject.id)}</span>",
@@ -230,9 +246,13 @@ def _header(case: Case, assessment: Assessment, page: _Page) -> str:
                 text += f" · ✓ {page.w('verified')}"
             items.append(f"<li>{text}</li>")
         channels = f'<ul class="channels" aria-label="{page.w("channels")}">' + "".join(items) + "</ul>"
-    badge = render_badge(assessment, page.rubric, lang=page.lang, kind=subject.kind)
+    if credential is not None:
+        badge = render_badge(credential, lang=page.lang)
+        title = esc(credential_title(credential, page.lang))
+    else:
+        badge = render_badge(assessment, page.rubric, lang=page.lang, kind=subject.kind)
+        title = esc(badge_title(assessment, page.rubric, page.lang, kind=subject.kind))
     data = base64.b64encode(badge.encode("utf-8")).decode("ascii")
-    title = esc(badge_title(assessment, page.rubric, page.lang, kind=subject.kind))
     return (
         '<header class="top">\n<div>\n'
         f'<p class="eyebrow">{page.pick("brand." + subject.kind.value)} · {page.w("card")}</p>\n'
@@ -243,12 +263,12 @@ def _header(case: Case, assessment: Assessment, page: _Page) -> str:
     )
 
 
-def _summary(assessment: Assessment, page: _Page) -> str:
+def _summary(assessment: Assessment, page: _Page, credential: CredentialCheck | None = None) -> str:
     tier = page.rubric.tier(assessment.tier)
     if assessment.certified:
         certified = f'<span class="yes">{page.w("yes")}</span>'
-        days = str(page.rubric.policy.certificate_validity_days)
-        certified += f" <small>({page.w('valid_for', days=days)})</small>"
+        if credential is None:
+            certified += f" <small>({page.w('not_a_certificate')})</small>"
     else:
         certified = f'<span class="no">{page.w("no")}</span>'
         if assessment.disqualified:
@@ -562,6 +582,44 @@ def _plan(plan: ImprovementPlan, page: _Page) -> str:
     return "\n".join(parts)
 
 
+def _certificate(check: CredentialCheck, page: _Page, verify_url: str | None) -> str:
+    cert = check.certificate
+    status = f'<span class="{"yes" if check.ok else "no"}">{esc(status_word(check.status, page.lang))}</span>'
+    rows = [("status", status)]
+    if cert is not None and check.valid_from is not None and check.valid_until is not None:
+        rows = [
+            ("serial", _code(cert.serial)),
+            ("issuer", f"{esc(cert.issuer)} <small>({_code(check.issuer or '')})</small>"),
+            ("valid_from", f"<time>{esc(format_datetime(check.valid_from))}</time>"),
+            ("valid_until", f"<time>{esc(format_datetime(check.valid_until))}</time>"),
+            *rows,
+        ]
+    items = "\n".join(f"<dt>{page.w(key)}</dt><dd>{value}</dd>" for key, value in rows)
+    if check.ok:
+        note = f"<p>{page.w('verified_note')}</p>\n"
+    else:  # the verifier's detail is a diagnostic, in English: said so, and marked as English
+        status_text = status_word(check.status, page.lang)
+        note = (
+            f"<p>{page.w('not_verified_note', status=status_text)}</p>\n"
+            f'<p class="note" lang="en">{esc(check.detail)}</p>\n'
+        )
+    qr = ""
+    if verify_url is not None and cert is not None:
+        url = verification_url(verify_url, check)
+        svg, size = qr_svg(url)
+        image = f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" viewBox="0 0 {size} {size}">{svg}</svg>'
+        data = base64.b64encode(image.encode("utf-8")).decode("ascii")
+        qr = (
+            f'<figure class="qr"><img src="data:image/svg+xml;base64,{data}" width="{size}" height="{size}" '
+            f'alt="{esc(url)}"><figcaption>{page.w("scan")}: <code>{esc(url)}</code></figcaption></figure>\n'
+        )
+    return (
+        '<section aria-labelledby="h-certificate">\n'
+        f'<h2 id="h-certificate">{page.w("certificate")}</h2>\n{note}'
+        f'<dl class="facts">\n{items}\n</dl>\n{qr}</section>'
+    )
+
+
 def _footer(assessment: Assessment, page: _Page) -> str:
     ref = assessment.rubric
     rows = [
@@ -579,13 +637,73 @@ def _footer(assessment: Assessment, page: _Page) -> str:
 # -- the page -------------------------------------------------------------------------
 
 
+def _credential_page(check: CredentialCheck, lang: str, verify_url: str | None) -> str:
+    """The page of a credential alone: the certificate it carries, without the assessment's detail."""
+    page = _Page(None, lang)
+    cert = check.certificate
+    badge = render_badge(check, lang=lang)
+    data = base64.b64encode(badge.encode("utf-8")).decode("ascii")
+    alt = esc(credential_title(check, lang))
+    name = cert.subject_name or cert.subject_id if cert is not None else page.raw("certificate")
+    parts = []
+    if cert is not None:
+        tier = cert.tier_title(lang)
+        parts.append(
+            '<section aria-labelledby="h-summary">\n'
+            f'<h2 id="h-summary" class="sr-only">{page.w("result")}</h2>\n<div class="summary">\n'
+            f'<p class="score"><span class="label">{page.w("score")}</span>'
+            f'<span class="value">{page.num(cert.score)}</span>'
+            f'<span class="of">{page.w("of_100")}</span></p>\n'
+            '<dl class="facts">\n'
+            f"<dt>{page.w('id')}</dt><dd>{_code(cert.subject_id)}</dd>\n"
+            f"<dt>{page.w('tier')}</dt><dd>{esc(tier)} <small>({_code(cert.tier)})</small></dd>\n"
+            f"<dt>{page.w('coverage')}</dt><dd>{page.num(cert.coverage)} %</dd>\n"
+            f"<dt>{page.w('rubric')}</dt><dd>{_code(cert.rubric.id)} {esc(cert.rubric.version)}</dd>\n"
+            f"<dt>{page.w('as_of')}</dt><dd><time>{esc(cert.as_of.isoformat())}</time></dd>\n"
+            "</dl>\n</div>\n</section>"
+        )
+    parts.append(_certificate(check, page, verify_url))
+    if cert is not None:
+        rows = [
+            ("digest", _code(cert.rubric.digest)),
+            ("fingerprint", _code(cert.fingerprint)),
+        ]
+        items = "\n".join(f"<dt>{page.w(key)}</dt><dd>{value}</dd>" for key, value in rows)
+        parts.append(f"<footer>\n<dl>\n{items}\n</dl>\n</footer>")
+    accent = CERTIFIED_GREENS[0] if check.ok else RED
+    css = _CSS.replace("FONTS", _FONTS).replace("MONO", _MONO).replace("ACCENT", accent)
+    header = (
+        '<header class="top">\n<div>\n'
+        f'<p class="eyebrow">{page.w("brand")} · {page.w("certificate")}</p>\n'
+        f"<h1>{esc(name)}</h1>\n</div>\n"
+        f'<img class="badge" src="data:image/svg+xml;base64,{data}" alt="{alt}">\n'
+        "</header>"
+    )
+    body = "\n".join([header, *parts])
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{lang}">\n<head>\n'
+        '<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{esc(CSP)}">\n'
+        '<meta name="referrer" content="no-referrer">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{esc(page.raw('brand') + ' · ' + name)}</title>\n"
+        f"<style>{css}</style>\n"
+        "</head>\n<body>\n<main>\n"
+        f"{body}\n"
+        "</main>\n</body>\n</html>\n"
+    )
+
+
 def render_report(
-    case: Case,
-    assessment: Assessment,
-    rubric: Rubric,
+    case: Case | None = None,
+    assessment: Assessment | None = None,
+    rubric: Rubric | None = None,
     *,
     lang: str = "vi",
     plan: ImprovementPlan | None = None,
+    credential: CredentialCheck | None = None,
+    verify_url: str | None = None,
 ) -> str:
     """The report card of *assessment* as a self-contained HTML5 page.
 
@@ -597,12 +715,31 @@ def render_report(
     its gains are exact; ``ValidationError`` when the case is not the one
     assessed).
 
+    *credential* is the :class:`~kol_trust.credentials.CredentialCheck` of
+    the subject's credential (:func:`~kol_trust.credentials.verify_credential`;
+    its certificate must carry this assessment's fingerprint, else
+    ``ValueError``): the page then shows the certificate's serial, issuer,
+    validity and status, and its badge says *certified* only when the check
+    is ``valid``.  Without it, the page says it is an assessment, not a
+    certificate.  *verify_url*, a template such as
+    ``https://nca.example/verify?serial={serial}``, adds a QR code of the
+    issuer's verification URL (credentials only).  With a *credential* and
+    no case, assessment or rubric, the page shows the credential alone: the
+    certificate it carries, its status and the QR code, without the detail
+    of the assessment.
+
     The page has no script and loads nothing (its Content-Security-Policy is
     ``default-src 'none'``); all text from the case and the rubric is escaped.  It shows
     no clock time: the only date is the assessment's ``as_of``, so the same
     inputs give the same text.
     """
     check_lang(lang)
+    if case is None and assessment is None and rubric is None:
+        if not isinstance(credential, CredentialCheck):
+            raise TypeError("give the case, its assessment and rubric, or a credential's check, or both")
+        return _credential_page(credential, lang, verify_url)
+    if case is None or assessment is None or rubric is None:
+        raise TypeError("the report card of an assessment needs the case, the assessment and the rubric")
     if case.subject.id != assessment.subject_id:
         raise ValueError(f"the assessment is of subject {assessment.subject_id!r}, not {case.subject.id!r}")
     check_rubric(assessment, rubric)
@@ -614,13 +751,22 @@ def render_report(
         assessment.tier,
     ):
         raise ValueError("the improvement plan is not the plan of this assessment")
+    if credential is not None:
+        if not isinstance(credential, CredentialCheck):
+            raise TypeError(f"credential must be a CredentialCheck, got {type(credential).__name__}")
+        cert = credential.certificate
+        if cert is not None and cert.fingerprint != assessment.fingerprint:
+            raise ValueError("the credential is not of this assessment: its fingerprint differs")
+    elif verify_url is not None:
+        raise ValueError("a verification QR code is shown for a credential only, not for an assessment")
     page = _Page(rubric, lang)
     css = _CSS.replace("FONTS", _FONTS).replace("MONO", _MONO).replace("ACCENT", tier_colour(assessment, rubric))
     title = f"{word('brand.' + case.subject.kind.value, lang)} · {case.subject.name}"
     body = "\n".join(
         [
-            _header(case, assessment, page),
-            _summary(assessment, page),
+            _header(case, assessment, page, credential),
+            _summary(assessment, page, credential),
+            *([] if credential is None else [_certificate(credential, page, verify_url)]),
             _chart(assessment, page),
             _gates(assessment, page),
             _reasons(assessment, page),
