@@ -31,7 +31,7 @@ def incident_hits(
     """For each incident gate (by rubric index), the applicable criteria with a record that triggers it."""
     return {
         gate.index: frozenset(
-            i for i in gate.criteria if applicable[i] and any(record_triggers(gate, u) for u in used[i])
+            i for i in gate.criteria if used[i] and applicable[i] and any(record_triggers(gate, u) for u in used[i])
         )
         for gate in compiled.gates
         if isinstance(gate.when, IncidentCondition)
