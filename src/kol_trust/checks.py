@@ -12,6 +12,7 @@ that a document reports every problem at once instead of failing on the first.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 from collections.abc import Callable, Iterator
@@ -132,7 +133,7 @@ def describe(value: Any) -> str:
     if value is None or isinstance(value, bool):
         return _JSON_WORDS[value]
     if isinstance(value, str):
-        return repr(value if len(value) <= 40 else value[:37] + "...")
+        return json_string(value if len(value) <= 40 else value[:37] + "...")
     if isinstance(value, int) and value.bit_length() > 128:
         return f"an integer of {value.bit_length()} bits"  # repr() refuses past 4300 digits
     if isinstance(value, float) and not math.isfinite(value):
@@ -145,6 +146,13 @@ def describe(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "an array"
     return f"a {type(value).__name__}"
+
+
+def json_string(text: str) -> str:
+    """*text* as JSON writes a string (``"celebrity"``), readable: non-ASCII
+    letters as they are, a lone surrogate escaped (``"\\ud800"``)."""
+    written = json.dumps(text, ensure_ascii=False)
+    return written if is_unicode(written) else json.dumps(text)
 
 
 def is_number(value: Any) -> bool:
@@ -306,7 +314,7 @@ _TYPE_ONLY[a_date] = dt.date
 def member(enum: type) -> Check:
     def run(value: Any) -> Iterator[tuple[str, str]]:
         if not isinstance(value, enum):
-            yield "", f"expected one of {', '.join(repr(m.value) for m in enum)}, got {describe(value)}"  # type: ignore[attr-defined]
+            yield "", f"expected one of {', '.join(json_string(m.value) for m in enum)}, got {describe(value)}"  # type: ignore[attr-defined]
 
     def valid(value: Any) -> bool:
         return isinstance(value, enum)

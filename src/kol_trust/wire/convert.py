@@ -22,7 +22,7 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, Iterabl
 from cattrs.gen import make_dict_structure_fn, override
 
 from ..canonical import DOCUMENT_ENUMS, document
-from ..checks import DATE_PATTERN, describe, is_unicode
+from ..checks import DATE_PATTERN, describe, is_unicode, json_string
 from ..errors import MAX_PROBLEMS, Problem, RubricError, ValidationError
 from ..fieldtypes import default_of, is_homogeneous_tuple, item_type
 from ..rubric import CONDITION_TYPES, Condition, Rubric, rule_problems
@@ -85,7 +85,7 @@ def _structure_enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
             return cls(value)
         except ValueError:
             pass
-    choices = ", ".join(repr(m.value) for m in cls)
+    choices = ", ".join(json_string(m.value) for m in cls)
     raise Invalid(f"expected one of {choices}, got {describe(value)}")
 
 
