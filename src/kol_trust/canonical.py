@@ -453,10 +453,10 @@ def _first(pair: tuple[str, Any]) -> str:
     return pair[0]
 
 
-def _class_preparer(cls: type) -> _Prepare | None:
-    if cls in _PREPARERS:
-        return _PREPARERS[cls]
-    _PREPARERS[cls] = None  # until built (and for good when unsupported)
+def _field_plan(cls: type, writer_of: Callable[[Any], Any]) -> list[tuple[str, Any]] | None:
+    """``(name, writer)`` of each field of *cls*, in JCS key order (ASCII names:
+    code points and UTF-16 agree); ``None`` when *cls* is not a plain attrs
+    class or a field has no writer."""
     if not attrs.has(cls) or cls in CONDITION_TYPES.values():
         return None
     attrs.resolve_types(cls)
@@ -464,13 +464,23 @@ def _class_preparer(cls: type) -> _Prepare | None:
     for a in attrs.fields(cls):
         if not a.init:
             continue
-        prepare = _preparer(a.type)
-        if prepare is None or not a.name.isascii():
+        write = writer_of(a.type)
+        if write is None or not a.name.isascii():
             return None
-        plan.append((a.name, prepare))
-    plan.sort(key=_first)  # keys in JCS order (ASCII names: code points and UTF-16 agree)
+        plan.append((a.name, write))
+    plan.sort(key=_first)
+    return plan
+
+
+def _class_preparer(cls: type) -> _Prepare | None:
+    if cls in _PREPARERS:
+        return _PREPARERS[cls]
+    _PREPARERS[cls] = None  # until built (and for good when unsupported)
+    plan = _field_plan(cls, _preparer)
+    if plan is None:
+        return None
     drop_none = cls.__module__ in _DROP_NONE_MODULES
-    # Written out field by field, as _unstructure_hook_factory does.
+    # Written out field by field, as _object_writer does.
     lines = ["def prepare_object(obj):", "    if obj.__class__ is not cls:", "        raise Unsure", "    out = {}"]
     namespace: dict[str, Any] = {
         "cls": cls,
@@ -603,18 +613,9 @@ def _class_writer(cls: type) -> _Write | None:
     if cls in _TEXT_WRITERS:
         return _TEXT_WRITERS[cls]
     _TEXT_WRITERS[cls] = None  # until built (and for good when unsupported)
-    if not attrs.has(cls) or cls in CONDITION_TYPES.values():
+    plan = _field_plan(cls, _text_writer)
+    if plan is None:
         return None
-    attrs.resolve_types(cls)
-    plan = []
-    for a in attrs.fields(cls):
-        if not a.init:
-            continue
-        write = _text_writer(a.type)
-        if write is None or not a.name.isascii():
-            return None
-        plan.append((a.name, write))
-    plan.sort(key=_first)  # keys in JCS order (ASCII names: code points and UTF-16 agree)
     drop_none = cls.__module__ in _DROP_NONE_MODULES
     # Each part is appended with its leading comma; the first comma is cut at the end.
     lines = ["def write_object(obj):", "    if obj.__class__ is not cls:", "        raise Unsure", "    out = ''"]
