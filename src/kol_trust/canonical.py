@@ -655,7 +655,9 @@ def _class_writer(cls: type) -> _Write | None:
             lines += [
                 "    elif value.__class__ is float and value.is_integer() and -MAX <= value <= MAX:",
                 f"        out += {key!r} + repr(int(value))",
-                "    elif value.__class__ is float and (1e-4 <= value < 1e16 or -1e16 < value <= -1e-4):",
+                # Not integral: an integral float beyond 2^53 - 1 is the reference's (as in _float).
+                "    elif value.__class__ is float and (1e-4 <= value < 1e16 or -1e16 < value <= -1e-4)"
+                " and not value.is_integer():",
                 f"        out += {key!r} + repr(value)",
             ]
         lines += ["    else:", f"        out += {key!r} + write_{i}(value)"]  # raises Unsure
