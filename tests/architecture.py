@@ -88,6 +88,15 @@ def _exists(root: Path, module: str) -> bool:
     return base.with_suffix(".py").exists() or (base / "__init__.py").exists()
 
 
+def _from_target(node: ast.ImportFrom, package: str) -> str:
+    """The module a ``from … import`` names, relative imports resolved against *package*."""
+    if not node.level:
+        return node.module or ""
+    base = package.split(".")
+    base = base[: len(base) - (node.level - 1)]
+    return ".".join([*base, node.module] if node.module else base)
+
+
 def _imports(root: Path, path: Path, module: str) -> list[_Import]:
     tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
@@ -100,12 +109,7 @@ def _imports(root: Path, path: Path, module: str) -> list[_Import]:
                 for alias in child.names:
                     found.append(_Import(alias.name, (), child.lineno, in_function))
             elif isinstance(child, ast.ImportFrom):
-                if child.level:
-                    base = package.split(".")
-                    base = base[: len(base) - (child.level - 1)]
-                    target = ".".join([*base, child.module] if child.module else base)
-                else:
-                    target = child.module or ""
+                target = _from_target(child, package)
                 names = tuple(a.name for a in child.names)
                 # ``from . import model``: an import of the module kol_trust.model.
                 subs = [n for n in names if _exists(root, f"{target}.{n}")] if target.startswith("kol_trust") else []
@@ -198,17 +202,11 @@ def _module_aliases(root: Path, tree: ast.Module, module: str) -> dict[str, str]
     aliases: dict[str, str] = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.level:
-            base = package.split(".")
-            base = base[: len(base) - (node.level - 1)]
-            target = ".".join([*base, node.module] if node.module else base)
+            target = _from_target(node, package)
             for a in node.names:
                 if _exists(root, f"{target}.{a.name}"):
                     aliases[a.asname or a.name] = f"{target}.{a.name}"
     return aliases
-
-
-def _package_of(module: str, graph: dict[str, set[str]]) -> str:
-    return module
 
 
 def _cycles(graph: dict[str, set[str]]) -> list[Violation]:
