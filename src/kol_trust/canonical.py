@@ -48,6 +48,7 @@ import hashlib
 import json
 import json.encoder
 import math
+import operator
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -712,8 +713,7 @@ def rubric_digest(rubric: Rubric) -> str:
     return rubric.derived("digest", sha256_digest)
 
 
-def _by_id(e: Evidence) -> str:
-    return e.id
+_by_id = operator.attrgetter("id")
 
 
 #: Records hashed per piece of the fingerprint: its text is never held whole,

@@ -10,6 +10,7 @@ so scoring is written once.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Iterable
 
 import attrs
@@ -72,23 +73,17 @@ class Evaluation:
         """The assessment document of this evaluation (STANDARD §6)."""
         compiled = self.compiled
         pillars = compiled.rubric.pillars
-        applicable = self.shares.applicable
-        assessed = self.assessed
-        # The shared results of the table, and new ones for the criteria with used records.
+        # The shared results of the table, and new ones for the criteria with
+        # used records (id, pillar, measure and applicability as the table's).
         criteria = list(self.table.results)
         used, reported, losses_reported = self.used, self.reported, self.losses_reported
-        for i, ok in enumerate(assessed):
+        for i, ok in enumerate(self.assessed):
             if ok:
-                c = compiled.criteria[i]
+                r = criteria[i]
+                ids = [u.record.id for u in used[i]]
+                ids.sort()
                 criteria[i] = CriterionResult(
-                    id=c.id,
-                    pillar=pillars[c.pillar].id,
-                    measure=c.measure,
-                    applicable=applicable[i],
-                    assessed=True,
-                    score=reported[i],
-                    loss=losses_reported[i],
-                    evidence=tuple(sorted([u.record.id for u in used[i]])),
+                    r.id, r.pillar, r.measure, r.applicable, True, reported[i], losses_reported[i], tuple(ids)
                 )
         return Assessment(
             subject_id=self.subject.id,
@@ -103,14 +98,14 @@ class Evaluation:
             pillars=tuple(PillarResult(p.id, self.pillar_reported[j]) for j, p in enumerate(pillars)),
             criteria=tuple(criteria),
             gates=tuple(GateResult(gt.id, gt.cap, gt.disqualify) for gt in self.triggered),
-            reasons=reasons(compiled, self.triggered, self.losses, self.losses_reported, assessed, self.table.reasons),
+            reasons=reasons(compiled, self.triggered, self.losses, losses_reported, self.assessed, self.table.reasons),
             excluded=tuple(sorted(self.excluded, key=_exclusion_order)),
             fingerprint=fingerprint(compiled.ref, self.as_of, self.subject, self.unique),
         )
 
 
-def _exclusion_order(x: Exclusion) -> tuple[str, str]:
-    return (x.evidence_id, x.reason.value)
+#: Exclusions by record id, then reason (a string enum: it sorts as its value).
+_exclusion_order = operator.attrgetter("evidence_id", "reason")
 
 
 def _check_arguments(subject: object, rubric: object, as_of: object) -> None:

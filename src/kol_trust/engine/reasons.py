@@ -43,19 +43,16 @@ def reasons(
     not assessed (an evaluation's table: :mod:`~kol_trust.engine.tables`).
     """
     found = [Reason(gt.id, Cause.GATE, None) for gt in triggered]
-    candidates = []
-    for c in compiled.criteria:
-        i = c.index
-        if unassessed is not None and not assessed[i]:
-            found_candidate = unassessed[i]
-        else:
-            found_candidate = candidate(c, losses[i], losses_reported[i], assessed[i])
-        if found_candidate is not None:
-            candidates.append(found_candidate)
-    candidates.sort(key=_order)
+    criteria = compiled.criteria
+    if unassessed is None:
+        every = [candidate(c, losses[c.index], losses_reported[c.index], assessed[c.index]) for c in criteria]
+    else:
+        every = [
+            candidate(criteria[i], losses[i], losses_reported[i], True) if ok else unassessed[i]
+            for i, ok in enumerate(assessed)
+        ]
+    candidates = [x for x in every if x is not None]
+    # Criterion ids are unique, so the tuples' own order is (−loss, id): no key function.
+    candidates.sort()
     found.extend(Reason(cid, cause, rl) for _, cid, cause, rl in candidates[: compiled.rubric.policy.max_reasons])
     return tuple(found)
-
-
-def _order(x: Candidate) -> tuple[float, str]:
-    return (x[0], x[1])
