@@ -618,8 +618,14 @@ def _class_writer(cls: type) -> _Write | None:
     if plan is None:
         return None
     drop_none = cls.__module__ in _DROP_NONE_MODULES
-    # Each part is appended with its leading comma; the first comma is cut at the end.
-    lines = ["def write_object(obj):", "    if obj.__class__ is not cls:", "        raise Unsure", "    out = ''"]
+    optional = {a.name for a in attrs.fields(cls) if optional_of(a.type) is not None}
+    # Each field's text goes to a local, and one f-string joins them.  A field
+    # that may be None (and so absent) carries its own leading comma; the
+    # others' keys are in the f-string, which needs the first field present.
+    # A required field holding None, or anything odd, raises Unsure: the
+    # general path decides.
+    joined = plan[0][0] not in optional
+    lines = ["def write_object(obj):", "    if obj.__class__ is not cls:", "        raise Unsure"]
     namespace: dict[str, Any] = {
         "cls": cls,
         "Unsure": Unsure,
@@ -628,41 +634,54 @@ def _class_writer(cls: type) -> _Write | None:
         "str_enums": _PASSTHROUGH_ENUMS,
         "MAX": _MAX_SAFE,
     }
+    template = ""
     for i, (name, write) in enumerate(plan):
         key = "," + json.dumps(name) + ":"
         namespace[f"write_{i}"] = write
-        lines += [
-            f"    value = obj.{name}",
-            "    if value is None:",
-            "        pass" if drop_none else f"        out += {key + 'null'!r}",
-        ]
+        if name in optional or not joined:
+            lead = key
+            template += f"{{part_{i}}}"
+            lines += [
+                f"    value = obj.{name}",
+                "    if value is None:",
+                "        part_{i} = ''".replace("{i}", str(i)) if drop_none else f"        part_{i} = {key + 'null'!r}",
+            ]
+        else:
+            lead = ""
+            template += (key if i else key[1:]).replace("{", "{{").replace("}", "}}") + f"{{part_{i}}}"
+            lines += [f"    value = obj.{name}", "    if value is None:", "        raise Unsure"]
+        prefix = f"{lead!r} + " if lead else ""
         # The commonest cases inline, without the calls (the same tests as the writers').
         if write is _write_str:
             lines += [
                 "    elif value.__class__ is str or value.__class__ in str_enums:",
-                f"        out += {key!r} + escape(value)",
+                f"        part_{i} = {prefix}escape(value)",
             ]
         elif write is _write_date:
             lines += [
                 "    elif value.__class__ is date:",
-                f"        out += {key + chr(34)!r} + value.isoformat() + '\"'",
+                f"        part_{i} = {(lead + chr(34))!r} + value.isoformat() + '\"'",
             ]
         elif write is _write_int:
             lines += [
                 "    elif value.__class__ is int and -MAX <= value <= MAX:",
-                f"        out += {key!r} + repr(value)",
+                f"        part_{i} = {prefix}repr(value)",
             ]
         elif write is _number_text:
             lines += [
                 "    elif value.__class__ is float and value.is_integer() and -MAX <= value <= MAX:",
-                f"        out += {key!r} + repr(int(value))",
+                f"        part_{i} = {prefix}repr(int(value))",
                 # Not integral: an integral float beyond 2^53 - 1 is the reference's (as in _float).
                 "    elif value.__class__ is float and (1e-4 <= value < 1e16 or -1e16 < value <= -1e-4)"
                 " and not value.is_integer():",
-                f"        out += {key!r} + repr(value)",
+                f"        part_{i} = {prefix}repr(value)",
             ]
-        lines += ["    else:", f"        out += {key!r} + write_{i}(value)"]  # raises Unsure
-    lines.append("    return '{' + out[1:] + '}'")
+        lines += ["    else:", f"        part_{i} = {prefix}write_{i}(value)"]  # raises Unsure
+    if joined:
+        lines.append(f"    return f{'{{' + template + '}}'!r}")
+    else:  # every part has its leading comma: the first is cut
+        lines.append(f"    text = f{template!r}")
+        lines.append("    return '{' + text[1:] + '}'")
     write_object: _Write = generated("write_object", cls, lines, namespace)
     _TEXT_WRITERS[cls] = write_object
     return write_object
