@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -33,11 +34,14 @@ class Selection:
     """What §3 makes of the evidence: each record used by its criterion or excluded."""
 
     unique: list[Evidence]
-    """The records, exact duplicates removed, in input order."""
+    """The records, exact duplicates removed, in id order."""
     used: list[list[Used]]
-    """By criterion index."""
+    """By criterion index, each list in id order."""
     excluded: list[Exclusion]
-    """In the order found (sorted when the assessment is built)."""
+    """Duplicates first, then in id order (sorted when the assessment is built)."""
+
+
+_by_id = operator.attrgetter("id")
 
 
 def _differing_fields(a: Evidence, b: Evidence) -> list[str]:
@@ -69,11 +73,16 @@ def select(
         else:
             raise EvidenceConflictError(e.id, _differing_fields(kept, e))
 
+    # One sort, here: the records are then taken in id order, so every list
+    # made from them (the used records of each criterion, the exclusions, the
+    # records the fingerprint hashes) is already in the order its reader
+    # sorts it into, and those sorts are a single pass.
+    records = sorted(unique.values(), key=_by_id)
     disputed_weight = compiled.rubric.policy.disputed_weight
     used: list[list[Used]] = [[] for _ in compiled.criteria]
     by_id, reliability, applicable = compiled.by_id, compiled.reliability, shares.applicable
     subject_id, incidents, disputed = subject.id, Measure.INCIDENTS, Status.DISPUTED
-    for e in unique.values():
+    for e in records:
         c = by_id.get(e.criterion)
         reason: ExclusionReason | None = None
         if e.subject_id != subject_id:
@@ -107,4 +116,4 @@ def select(
                 used[c.index].append(Used(e, w, age))
         if reason is not None:
             excluded.append(Exclusion(e.id, reason))
-    return Selection(list(unique.values()), used, excluded)
+    return Selection(records, used, excluded)
