@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import math
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import Any
@@ -313,7 +314,27 @@ def test_records_are_taken_in_id_order_once_so_later_sorts_are_one_pass() -> Non
 
     ids = [e.id for e in run.unique]
     assert ids == sorted(ids) and len(ids) == len({e.id for e in shuffled})
-    assert any(run.used) and all([u.record.id for u in used] == sorted(u.record.id for u in used) for used in run.used)
+    groups = [g for g in run.used if g is not None]
+    assert groups and all([e.id for e in g.records] == sorted(e.id for e in g.records) for g in groups)
     # The duplicates come first (found while deduplicating), the rest in id order.
     rest = [x.evidence_id for x in run.excluded if x.reason is not kt.ExclusionReason.DUPLICATE]
     assert rest and rest == sorted(rest)
+
+
+def test_an_evaluation_keeps_no_object_per_used_record_for_the_collector() -> None:
+    """Used records are kept as parallel lists per criterion: an evaluation of
+    a large case leaves no object per record for the garbage collector to
+    walk (one tracked object per record made each full collection of a
+    100 000-record assessment walk them all: 8 µs a record instead of 5)."""
+    case = next(iter(synthetic_cases(1, seed=5, min_records=3000, max_records=3000)))
+    rubric = kt.rubric_for(case)
+    evaluate(case.subject, case.evidence, rubric=rubric, as_of=case.as_of)  # compiled rubric and tables made
+    gc.collect()
+    before = len(gc.get_objects())
+    run = evaluate(case.subject, case.evidence, rubric=rubric, as_of=case.as_of)
+    gc.collect()
+    made = len(gc.get_objects()) - before
+
+    used = sum(len(g.records) for g in run.used if g is not None)
+    assert used > 2000
+    assert made < len(run.excluded) + 200  # exclusions and a few lists, nothing per used record

@@ -44,7 +44,8 @@ class Evaluation:
     as_of: dt.date
     shares: Shares
     unique: list[Evidence]
-    used: list[list[Used]]
+    used: list[Used | None]
+    """By criterion index; ``None`` for a criterion without used records."""
     excluded: list[Exclusion]
     raw: list[float]
     """c_i ∈ [0, 1]; 0 when not applicable."""
@@ -80,10 +81,12 @@ class Evaluation:
         for i, ok in enumerate(self.assessed):
             if ok:
                 r = criteria[i]
-                ids = [u.record.id for u in used[i]]
-                ids.sort()
+                group = used[i]
+                assert group is not None
+                # Selection hands out the records in id order: the ids are sorted.
+                ids = tuple([e.id for e in group.records])
                 criteria[i] = CriterionResult(
-                    r.id, r.pillar, r.measure, r.applicable, True, reported[i], losses_reported[i], tuple(ids)
+                    r.id, r.pillar, r.measure, r.applicable, True, reported[i], losses_reported[i], ids
                 )
         return Assessment(
             subject_id=self.subject.id,
@@ -136,10 +139,10 @@ def evaluate(subject: Subject, evidence: Iterable[Evidence], *, rubric: Rubric, 
     assessed = [False] * len(used)
     applicable, g = shares.applicable, shares.g
     criteria = compiled.criteria
-    for i, records in enumerate(used):
-        if records:
+    for i, group in enumerate(used):
+        if group is not None:
             assessed[i] = True
-            r = raw[i] = scores.criterion_score(criteria[i], records)
+            r = raw[i] = scores.criterion_score(criteria[i], group)
             reported[i] = round1(100.0 * r)
             loss = losses[i] = 100.0 * g[i] * (1.0 - r)
             # Each loss is reported (rounded) in two places: round it once.

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
-from ..model import Status
+from ..model import Evidence, Status
 from ..rubric import CriterionBelow, IncidentCondition, PillarBelow
 from .compiled import CompiledGate, CompiledRubric
 from .selection import Used
@@ -14,28 +14,33 @@ from .selection import Used
 __all__ = ["GateInputs", "capped", "incident_hits", "record_triggers", "triggers"]
 
 
-def record_triggers(gate: CompiledGate, u: Used) -> bool:
-    """Whether a used record of one of its criteria makes this incident gate
-    trigger: active (disputed records never do), severe enough and recent enough."""
+def record_triggers(gate: CompiledGate, record: Evidence, age: int) -> bool:
+    """Whether a used record of one of its criteria, *age* days old, makes this
+    incident gate trigger: active (disputed records never do), severe enough
+    and recent enough."""
     return (
-        u.record.status is Status.ACTIVE
-        and u.record.severity is not None
-        and u.record.severity.rank >= gate.min_rank
-        and u.age <= gate.within_days
+        record.status is Status.ACTIVE
+        and record.severity is not None
+        and record.severity.rank >= gate.min_rank
+        and age <= gate.within_days
     )
 
 
 def incident_hits(
-    compiled: CompiledRubric, applicable: Sequence[bool], used: Sequence[Sequence[Used]]
+    compiled: CompiledRubric, applicable: Sequence[bool], used: Sequence[Used | None]
 ) -> dict[int, frozenset[int]]:
     """For each incident gate (by rubric index), the applicable criteria with a record that triggers it."""
     return {
-        gate.index: frozenset(
-            i for i in gate.criteria if used[i] and applicable[i] and any(record_triggers(gate, u) for u in used[i])
-        )
+        gate.index: frozenset(i for i in gate.criteria if applicable[i] and _any_triggers(gate, used[i]))
         for gate in compiled.gates
         if isinstance(gate.when, IncidentCondition)
     }
+
+
+def _any_triggers(gate: CompiledGate, used: Used | None) -> bool:
+    return used is not None and any(
+        record_triggers(gate, e, age) for e, age in zip(used.records, used.ages, strict=True)
+    )
 
 
 @attrs.frozen

@@ -14,30 +14,36 @@ __all__ = ["coverage", "criterion_score", "losses", "overall", "pillar_scores"]
 _fsum = math.fsum
 
 
-def criterion_score(c: CompiledCriterion, used: Sequence[Used]) -> float:
-    """The raw score c_i ∈ [0, 1] of one criterion."""
+def criterion_score(c: CompiledCriterion, used: Used | None) -> float:
+    """The raw score c_i ∈ [0, 1] of one criterion (*used*: its used records, if any)."""
     # (Lists, not generators, for the sums: the same numbers, fewer objects.)
     if c.measure is Measure.INCIDENTS:
-        if not used:
+        if used is None:
             return 1.0
         penalty = c.penalty
-        return max(0.0, 1.0 - _fsum([u.weight * penalty[u.record.severity.rank] for u in used]))  # type: ignore[union-attr]
-    if not used:
+        return max(
+            0.0,
+            1.0 - _fsum([w * penalty[e.severity.rank] for e, w in zip(used.records, used.weights, strict=True)]),  # type: ignore[union-attr]
+        )
+    if used is None:
         return c.prior
+    records, weights = used.records, used.weights
     if c.measure is Measure.PROPORTION:
-        num = _fsum([*[u.weight * u.record.sample_size * u.record.value for u in used], c.prior_weight * c.prior])  # type: ignore[operator]
-        den = _fsum([*[u.weight * u.record.sample_size for u in used], c.prior_weight])
+        # (Selection uses a proportion record only when it has a value.)
+        pairs = zip(records, weights, strict=True)
+        num = _fsum([*[w * e.sample_size * e.value for e, w in pairs], c.prior_weight * c.prior])  # type: ignore[operator]
+        den = _fsum([*[w * e.sample_size for e, w in zip(records, weights, strict=True)], c.prior_weight])
         return min(1.0, max(0.0, num / den))
-    if len(used) == 1:
-        current = list(used)
+    if len(records) == 1:
+        current = [(records[0], weights[0])]
     else:
-        latest = max([u.record.observed_at for u in used])
-        current = [u for u in used if u.record.observed_at == latest]
-    total = _fsum([u.weight for u in current])
+        latest = max([e.observed_at for e in records])
+        current = [(e, w) for e, w in zip(records, weights, strict=True) if e.observed_at == latest]
+    total = _fsum([w for _, w in current])
     if total == 0:
         return c.prior
-    mean = _fsum([u.weight * u.record.value for u in current]) / total  # type: ignore[operator]
-    z = max([u.weight for u in current])
+    mean = _fsum([w * e.value for e, w in current]) / total  # type: ignore[operator]
+    z = max([w for _, w in current])
     return min(1.0, max(0.0, z * mean + (1.0 - z) * c.prior))
 
 

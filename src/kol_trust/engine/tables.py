@@ -46,7 +46,7 @@ def table(compiled: CompiledRubric, key: tuple[bool, ...]) -> Table:
 def _build(compiled: CompiledRubric, shares: Shares) -> Table:
     applicable, g = shares.applicable, shares.g
     pillars = compiled.rubric.pillars
-    raw = tuple(criterion_score(c, ()) if applicable[c.index] else 0.0 for c in compiled.criteria)
+    raw = tuple(criterion_score(c, None) if applicable[c.index] else 0.0 for c in compiled.criteria)
     reported = tuple(round1(100.0 * raw[i]) if ok else None for i, ok in enumerate(applicable))
     losses = tuple(100.0 * g[i] * (1.0 - raw[i]) if ok else None for i, ok in enumerate(applicable))
     losses_reported = tuple(round1(x) if x is not None else None for x in losses)
