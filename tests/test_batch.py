@@ -260,3 +260,12 @@ def test_cli_stdin_stdout(tmp_path: Path) -> None:
     assert (
         proc.stderr.decode() == f"kol-trust: read {len(good) + len(bad)}, assessed {len(good)}, rejected {len(bad)}\n"
     )
+
+
+@pytest.mark.parametrize("blank", [b"", b" ", b"\t", b" \t\x0b\x0c ", b"\r"])
+def test_lines_of_ascii_whitespace_are_skipped_and_others_are_read(blank: bytes) -> None:
+    good = _line(CASES[0]).encode("utf-8")
+    results = list(kb.run_jsonl([blank + b"\n", good + b"\n", b"\xc2\xa0\n"]))
+    # The blank line counts in the numbers but gives no result; a no-break
+    # space is not JSON whitespace: that line is read, and rejected.
+    assert [(r.line, r.error is None) for r in results] == [(2, True), (3, False)]

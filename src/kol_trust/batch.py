@@ -397,7 +397,7 @@ def _numbered(lines: Iterable[bytes], limit: int, first: int) -> Iterator[tuple[
         text = strip_eol(line)
         if len(text) > limit:
             yield n, None  # too long: not even sent to a worker
-        elif text.strip():
+        elif text and not text.isspace():  # (strip() would copy every line)
             yield n, text
 
 
