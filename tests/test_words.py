@@ -11,6 +11,7 @@ check failing when one label is left in English.
 
 from __future__ import annotations
 
+import ast
 import html
 import re
 from collections.abc import Iterator, Mapping
@@ -21,6 +22,7 @@ import pytest
 import kol_trust as kt
 from kol_trust import words
 from kol_trust.cli import main
+from kol_trust.credentials import CredentialStatus
 from kol_trust.cli.assess import example_cases, examples_folder
 from kol_trust.improvement import improvement_plan
 from kol_trust.report import render_badge, render_report
@@ -45,6 +47,60 @@ def test_every_literal_key_in_the_source_is_in_the_catalogue() -> None:
         used |= {f"report.{k}" for k in re.findall(r"""\bpage\.(?:w|raw)\(\s*["']([a-z_]+)["']""", path.read_text())}
     assert used, "the pattern found no key: it is wrong"
     assert sorted(used - set(catalogue())) == []
+
+
+def _source_strings() -> set[str]:
+    """Every string constant of the package's source, f-string parts included."""
+    found: set[str] = set()
+    for path in SRC.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                found.add(node.value)
+    return found
+
+
+#: Keys built as a prefix of the source and a code: ``"exclusion." + reason.value``,
+#: ``f"severity.{name}"``…  The code must be one of these values.
+DYNAMIC: dict[str, frozenset[str]] = {
+    prefix: frozenset(x.value for x in enum)
+    for prefix, enum in (
+        ("exclusion.", kt.ExclusionReason),
+        ("cause.", kt.Cause),
+        ("reason.", kt.Cause),
+        ("severity.", kt.Severity),
+        ("measure.", kt.Measure),
+        ("brand.", kt.SubjectKind),
+        ("kind.", kt.SubjectKind),
+        ("credential.status.", CredentialStatus),
+    )
+}
+
+
+def unused_keys(table: Mapping[str, object], strings: set[str]) -> list[str]:
+    """The keys of *table* that nothing in the source (*strings*: its string constants) can build."""
+
+    def used(key: str) -> bool:
+        if key in strings:  # word("report.score", …)
+            return True
+        if key.endswith("_from") and used(key.removesuffix("_from")):  # word(f"{key}_from", …)
+            return True
+        prefix, _, rest = key.rpartition(".")
+        if f"{prefix}." not in strings:
+            return False
+        if prefix == "category":  # category(slug): every category the rubrics name
+            return True
+        if f"{prefix}." in DYNAMIC:
+            return rest in DYNAMIC[f"{prefix}."]
+        return rest in strings  # page.w("score") → "report.score", self.w("tier") → "show.tier"
+
+    return sorted(key for key in table if not used(key))
+
+
+def test_every_key_of_the_catalogue_is_used_by_the_source() -> None:
+    assert unused_keys(catalogue(), _source_strings()) == []
+    # The check can fail: a key nothing builds, and a dynamic key with a code that does not exist.
+    planted = {**catalogue(), "report.never_said": {"vi": "x", "en": "x"}, "severity.huge": {"vi": "x", "en": "x"}}
+    assert unused_keys(planted, _source_strings()) == ["report.never_said", "severity.huge"]
 
 
 def test_word_fills_fields_and_refuses_other_languages() -> None:
