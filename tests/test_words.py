@@ -22,8 +22,8 @@ import pytest
 import kol_trust as kt
 from kol_trust import words
 from kol_trust.cli import main
-from kol_trust.credentials import CredentialStatus
 from kol_trust.cli.assess import example_cases, examples_folder
+from kol_trust.credentials import CredentialStatus
 from kol_trust.improvement import improvement_plan
 from kol_trust.report import render_badge, render_report
 from kol_trust.words import catalogue, category, fields, word
