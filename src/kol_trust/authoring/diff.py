@@ -169,7 +169,7 @@ class RubricDiff:
                     lines.append(f"{indent}{self.changes[i - 1].text(lang)}")
         else:
             lines.append(word("diff.no_changes", lang))
-        bumps = ("major", "minor", "patch")
+        bumps: tuple[Bump, ...] = ("major", "minor", "patch")
         counts = ", ".join(f"{n} {_bump(b, lang)}" for b in bumps if (n := len(self.by_bump(b))))
         lines += ["", word("diff.changes", lang, n=len(self.changes)) + (f" ({counts})" if counts else "")]
         lines += [
@@ -470,8 +470,8 @@ class _Differ:
         old_order = [x.id for x in old if x.id in new_by]
         new_order = [x.id for x in new if x.id in old_by]
         if old_order != new_order:
-            bump, note = _ORDER_NOTES[name]
-            self.add(f"$.{name}", "changed", [x.id for x in old], [x.id for x in new], bump, Phrase.of(note))
+            bump, key = _ORDER_NOTES[name]
+            self.add(f"$.{name}", "changed", [x.id for x in old], [x.id for x in new], bump, Phrase.of(key))
         for x in old:
             if x.id not in new_by:
                 self.add(
