@@ -82,8 +82,9 @@ def unused_keys(table: Mapping[str, object], strings: set[str]) -> list[str]:
     def used(key: str) -> bool:
         if key in strings:  # word("report.score", …)
             return True
-        if key.endswith("_from") and used(key.removesuffix("_from")):  # word(f"{key}_from", …)
-            return True
+        for suffix in ("_from", "_one"):  # word(f"{key}_from", …), word(f"{key}_one" if n == 1 else key, …)
+            if key.endswith(suffix) and f"{suffix}" in strings and used(key.removesuffix(suffix)):
+                return True
         prefix, _, rest = key.rpartition(".")
         if f"{prefix}." not in strings:
             return False

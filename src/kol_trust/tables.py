@@ -6,8 +6,8 @@ columns (:func:`display_width`: a combining mark takes none, a wide character
 two), so Vietnamese text lines up.  Given a width, the widest column is
 narrowed a column at a time, and its cells wrap at spaces; a column is never
 made narrower than its longest word or :data:`MIN_COLUMN`, whichever is
-more, unless *break_words* allows cutting words (then :data:`MIN_COLUMN`
-alone is the floor).
+more, unless *break_words* allows cutting words: then only
+:data:`MIN_CUT_COLUMN`, so that a table of many columns still fits.
 """
 
 from __future__ import annotations
@@ -15,10 +15,12 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
-__all__ = ["MIN_COLUMN", "display_width", "fit", "text_table", "wrap"]
+__all__ = ["MIN_COLUMN", "MIN_CUT_COLUMN", "display_width", "fit", "text_table", "wrap"]
 
-#: A column is never wrapped narrower than this.
+#: A column is never wrapped narrower than this (nor than its longest word).
 MIN_COLUMN = 12
+#: A column whose words may be cut is never narrower than this.
+MIN_CUT_COLUMN = 6
 
 
 def display_width(text: str) -> int:
@@ -58,25 +60,25 @@ def wrap(text: str, width: int) -> list[str]:
 def fit(rows: Sequence[Sequence[str]], indent: int, width: int | None, *, break_words: bool = False) -> list[int]:
     """Column widths that fit *width* (with *indent* and two spaces between
     columns): the widest column is narrowed a column at a time, none below its
-    longest word (unless *break_words*) or :data:`MIN_COLUMN`, whichever is more."""
+    longest word or :data:`MIN_COLUMN`, whichever is more.  With *break_words*,
+    a table still too wide is then narrowed further, cutting words, none below
+    :data:`MIN_CUT_COLUMN`."""
     natural = [max(display_width(row[i]) for row in rows) for i in range(len(rows[0]))]
     if width is None:
         return natural
-    floor = [
-        min(
-            natural[i],
-            MIN_COLUMN
-            if break_words
-            else max(MIN_COLUMN, *(display_width(w) for row in rows for w in row[i].split(" "))),
-        )
-        for i in range(len(natural))
+    words = [
+        max(MIN_COLUMN, *(display_width(w) for row in rows for w in row[i].split(" "))) for i in range(len(natural))
     ]
+    floors = [[min(n, w) for n, w in zip(natural, words, strict=True)]]
+    if break_words:
+        floors.append([min(n, MIN_CUT_COLUMN) for n in natural])
     widths = list(natural)
-    while indent + sum(widths) + 2 * (len(widths) - 1) > width:
-        narrower = [i for i in range(len(widths)) if widths[i] > floor[i]]
-        if not narrower:
-            break  # as narrow as it goes
-        widths[max(narrower, key=lambda i: widths[i])] -= 1
+    for floor in floors:
+        while indent + sum(widths) + 2 * (len(widths) - 1) > width:
+            narrower = [i for i in range(len(widths)) if widths[i] > floor[i]]
+            if not narrower:
+                break  # as narrow as it goes
+            widths[max(narrower, key=lambda i: widths[i])] -= 1
     return widths
 
 

@@ -14,7 +14,7 @@ module, so the package has no import cycle.
 * Output: :func:`atomic_output`, :func:`write_output` (``-`` is standard
   output; a file appears only complete; a device or a pipe is written in
   place), :func:`distinct_outputs`, :func:`output_error`, :func:`print_table`
-  (wrapped to :func:`table_width`).
+  (wrapped to :func:`table_width`), :func:`write_text` (lines wrapped to it).
 * Options every readable command shares: :func:`add_lang` (``--lang vi|en``),
   :func:`add_width` (``--width COLUMNS``).
 * Rubrics: :func:`resolve_rubric` (``--rubric VERSION|FILE``),
@@ -45,7 +45,7 @@ from ..errors import EvidenceConflictError, Problem, RubricNotFoundError, Valida
 from ..model import Case
 from ..registry import load_rubric
 from ..rubric import Rubric
-from ..tables import text_table
+from ..tables import display_width, text_table, wrap
 from ..wire import from_json, parse_rubric_text, rubric_format
 from ..words import LANGS
 
@@ -69,6 +69,7 @@ __all__ = [
     "table_width",
     "whole_number",
     "write_output",
+    "write_text",
 ]
 
 T = TypeVar("T")
@@ -274,6 +275,19 @@ def print_table(rows: Sequence[Sequence[str]], out: TextIO, *, indent: str = "",
     when they must be)."""
     for line in text_table(rows, indent, width, break_words=True):
         out.write(line + "\n")
+
+
+def write_text(out: TextIO, text: str, width: int | None = None) -> None:
+    """Write the lines of *text* to *out*, each wrapped at spaces to *width* columns when given
+    (a line's leading spaces are kept on each of its lines)."""
+    for line in text.split("\n"):
+        if width is None or display_width(line) <= width:
+            out.write(line + "\n")
+            continue
+        body = line.lstrip(" ")
+        indent = line[: len(line) - len(body)]
+        for part in wrap(body, max(width - len(indent), 1)):
+            out.write(indent + part + "\n")
 
 
 def add_width(parser: argparse.ArgumentParser) -> None:

@@ -19,7 +19,7 @@ from ..authoring.lint import Finding, lint_rubric
 from ..engine import compile_rubric
 from ..wire import to_dict
 from ..words import word
-from .common import add_lang, add_width, print_table, resolve_rubric, table_width
+from .common import add_lang, add_width, print_table, resolve_rubric, table_width, write_text
 
 __all__ = ["add_parsers", "print_findings"]
 
@@ -28,14 +28,14 @@ def print_findings(findings: tuple[Finding, ...], out: TextIO, lang: str = "en",
     """The readable list of *findings*, every word in *lang*; the message column wraps to the terminal
     (:func:`~kol_trust.cli.common.print_table`)."""
     if not findings:
-        out.write(word("lint.none", lang) + "\n")
+        write_text(out, word("lint.none", lang), width)
         return
     head = [word(f"lint.{key}", lang) for key in ("code", "severity", "path", "message")]
     rows = [head, *([f.code, word(f"lint.{f.severity}", lang), f.path, f.text(lang)] for f in findings)]
     print_table(rows, out, width=width)
     errors = sum(f.severity == "error" for f in findings)
     key = "lint.summary_one" if len(findings) == 1 else "lint.summary"
-    out.write("\n" + word(key, lang, n=len(findings), errors=errors, warnings=len(findings) - errors) + "\n")
+    write_text(out, "\n" + word(key, lang, n=len(findings), errors=errors, warnings=len(findings) - errors), width)
 
 
 def _cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
@@ -45,8 +45,9 @@ def _cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
         doc: dict[str, Any] = {"rubric": to_dict(compile_rubric(rubric).ref), "findings": to_dict(findings)}
         out.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     else:
-        out.write(word("lint.heading", args.lang, id=rubric.id, version=rubric.version) + "\n")
-        print_findings(findings, out, args.lang, table_width(args.width, out))
+        width = table_width(args.width, out)
+        write_text(out, word("lint.heading", args.lang, id=rubric.id, version=rubric.version), width)
+        print_findings(findings, out, args.lang, width)
     return 1 if findings else 0
 
 
