@@ -269,6 +269,7 @@ NAMESPACES = (
     "kol_trust.report",
     "kol_trust.batch",
     "kol_trust.words",
+    "kol_trust.tables",
     "kol_trust.testing",
 )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -163,6 +164,15 @@ def _no_source(doc: dict[str, Any]) -> None:
     doc["sources"] = []
 
 
+#: A string quoted the Python way ('top'); an apostrophe inside a word (tier's) is not one.
+PYTHON_QUOTED = re.compile(r"(?<!\w)'[^'\n]*'(?!\w)")
+
+
+def test_the_python_quote_pattern_finds_one() -> None:
+    assert PYTHON_QUOTED.search("no subject can reach tier 'top'")
+    assert not PYTHON_QUOTED.search('no subject can reach tier "top": the earlier tier\'s conditions')
+
+
 CASES: list[tuple[str, Callable[[dict[str, Any]], None], list[tuple[str, str]]]] = [
     ("unreachable-tier", _unreachable, [("unreachable-tier", "$.tiers[0]")]),
     (
@@ -218,6 +228,8 @@ def test_code(name: str, edit: Callable[[dict[str, Any]], None], expected: list[
     for f in findings:
         assert f.severity == CODES[f.code]
         assert f.message and "\n" not in f.message
+        for text in (f.message, f.text("vi")):  # ids as JSON writes them ("top"), never as Python does ('top')
+            assert not PYTHON_QUOTED.search(text), text
 
 
 def test_every_code_is_tested() -> None:
@@ -251,12 +263,12 @@ def test_messages_explain() -> None:
     doc = fixed_tiny()
     _unreachable(doc)
     (finding,) = lint(doc)
-    assert "'top'" in finding.message and "min_pillar_score 85" in finding.message
+    assert '"top"' in finding.message and "min_pillar_score 85" in finding.message
 
     doc = fixed_tiny()
     _best_not_top(doc)
     (finding,) = lint(doc)
-    assert "KOC" in finding.message and "'mid'" in finding.message
+    assert "KOC" in finding.message and '"mid"' in finding.message
 
 
 def test_category_combinations_are_tried() -> None:
@@ -279,11 +291,22 @@ def test_to_dict() -> None:
         {
             "code": "gate-no-effect",
             "path": "$.gates[0]",
-            "message": "gate 'GP' caps the score at 100 and does not disqualify: "
+            "message": 'gate "GP" caps the score at 100 and does not disqualify: '
             "no score is above 100, so it changes nothing",
             "severity": "warning",
         }
     ]
+
+
+def test_a_finding_reads_in_both_languages_and_its_document_keeps_the_english_message() -> None:
+    doc = fixed_tiny()
+    _unreachable(doc)
+    (finding,) = lint(doc)
+
+    assert finding.text("en") == finding.message
+    assert finding.text("vi").startswith('không đối tượng nào đạt được hạng "top"')
+    assert "80,0" in finding.text("vi") and "80.0" in finding.message  # numbers as each language writes them
+    assert "phrase" not in kt.to_dict(finding) and "phrase" not in kt.to_json(finding)
 
 
 def test_rejects_a_non_rubric() -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 import json
 import math
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -361,6 +362,24 @@ def test_rule(name: str, mutate: Mutation, path: str) -> None:
     assert path in paths, f"{name}: expected {path} among {paths}"
     assert path in str(err)
     assert len(paths) == len(set(paths)) or name.startswith("duplicate"), f"a problem is reported twice: {paths}"
+
+
+#: A string quoted the Python way ('T01'); an apostrophe inside a word (tier's) is not one.
+PYTHON_QUOTED = re.compile(r"(?<!\w)'[^'\n]*'(?!\w)")
+
+
+def test_no_rule_quotes_an_id_the_python_way() -> None:
+    """Every message of the catalogue of rules writes ids and values as JSON does ("T01", not 'T01')."""
+    quoted = {}
+    for name, mutate, _ in RULES:
+        doc = tiny()
+        mutate(doc)
+        err, _ = rubric_problems(doc)
+        for text in (str(err), *(p.message for p in err.problems)):
+            if PYTHON_QUOTED.search(text):
+                quoted[name] = text
+    assert quoted == {}
+    assert PYTHON_QUOTED.search("unknown pillar 'trusst'") and not PYTHON_QUOTED.search("the previous tier's")
 
 
 def _spellable(mutate: Mutation) -> bool:

@@ -74,6 +74,8 @@ __all__ = [
     "dumps",
     "dumps_prepared",
     "fingerprint",
+    "in_document",
+    "not_in_document",
     "number",
     "prepared",
     "rubric_digest",
@@ -289,6 +291,19 @@ _Writer = Callable[[Any], Any]
 _WRITERS: dict[type, _Writer] = {}
 
 
+def not_in_document(**kwargs: Any) -> Any:
+    """An :func:`attrs.field` that is not part of its object's document (JSON,
+    canonical bytes): words for a person kept beside the data, such as the
+    phrase (:class:`kol_trust.words.Phrase`) of a lint finding.  Not compared, not in
+    ``repr``."""
+    return attrs.field(metadata={"document": False}, eq=False, repr=False, **kwargs)
+
+
+def in_document(a: attrs.Attribute[Any]) -> bool:
+    """Whether the field *a* is written in its object's document (an ``__init__`` field not :func:`not_in_document`)."""
+    return a.init and a.metadata.get("document", True)
+
+
 def document(value: Any) -> Any:
     """The JSON-ready document of *value*: dicts, lists, strings, numbers, ``None``.
 
@@ -343,7 +358,7 @@ def _writer(cls: type) -> _Writer:
 
 def _object_writer(cls: type) -> _Writer:
     attrs.resolve_types(cls)
-    names = [a.name for a in attrs.fields(cls) if a.init]
+    names = [a.name for a in attrs.fields(cls) if in_document(a)]
     drop_none = cls.__module__ in _DROP_NONE_MODULES
     tag = getattr(cls, "type", None) if cls in CONDITION_TYPES.values() else None
     # The common cases first, without the dispatch of document(); everything
@@ -463,7 +478,7 @@ def _field_plan(cls: type, writer_of: Callable[[Any], Any]) -> list[tuple[str, A
     attrs.resolve_types(cls)
     plan = []
     for a in attrs.fields(cls):
-        if not a.init:
+        if not in_document(a):
             continue
         write = writer_of(a.type)
         if write is None or not a.name.isascii():

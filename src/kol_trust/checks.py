@@ -232,11 +232,11 @@ def pattern(regex: re.Pattern[str], what: str, max_len: int | None = None) -> Ch
     return _with_predicate(run, valid)
 
 
-identifier = pattern(ID_PATTERN, "an identifier (letters, digits, '.', '_', ':', '-'; a letter or digit first)", 128)
-slug = pattern(SLUG_PATTERN, "a lowercase slug such as 'beauty'")
+identifier = pattern(ID_PATTERN, 'an identifier (letters, digits, ".", "_", ":", "-"; a letter or digit first)', 128)
+slug = pattern(SLUG_PATTERN, 'a lowercase slug such as "beauty"')
 version = pattern(VERSION_PATTERN, "a version MAJOR.MINOR.PATCH (digits only)")
-sha256_digest = pattern(DIGEST_PATTERN, "'sha256:' followed by 64 lowercase hex digits")
-country = pattern(COUNTRY_PATTERN, "an ISO 3166-1 alpha-2 country code such as 'VN'")
+sha256_digest = pattern(DIGEST_PATTERN, '"sha256:" followed by 64 lowercase hex digits')
+country = pattern(COUNTRY_PATTERN, 'an ISO 3166-1 alpha-2 country code such as "VN"')
 
 
 def number(

@@ -246,7 +246,7 @@ class Rubric:
     def __attrs_post_init__(self) -> None:
         problems = list(rubric_problems(self))
         if problems:
-            raise RubricError(f"rubric {self.id!r} {self.version!r}"[:120], problems)
+            raise RubricError(f"rubric {_q(self.id)} {_q(self.version)}"[:120], problems)
 
     def derived(self, key: str, compute: Callable[[Rubric], T]) -> T:
         """``compute(self)``, computed once per rubric object and then reused.
@@ -333,13 +333,18 @@ def _complete(items: Any, cls: type[Any]) -> bool:
     return isinstance(items, tuple) and all(isinstance(x, cls) and isinstance(x.id, str) for x in items)
 
 
+def _q(value: Any) -> str:
+    """An id or value as JSON writes it (``"T01"``), for messages; a value of another type in JSON's words."""
+    return c.json_string(value) if isinstance(value, str) else c.describe(value)
+
+
 def _unique_ids(items: tuple[Any, ...], path: str) -> Iterator[Problem]:
     counts = Counter(getattr(x, "id", None) for x in items)
     seen: set[str] = set()
     for i, item in enumerate(items):
         ident = getattr(item, "id", None)
         if isinstance(ident, str) and counts[ident] > 1 and ident in seen:
-            yield Problem(f"{path}[{i}].id", f"duplicate id {ident!r}")
+            yield Problem(f"{path}[{i}].id", f"duplicate id {_q(ident)}")
         seen.add(ident)  # type: ignore[arg-type]
 
 
@@ -397,7 +402,7 @@ def rule_problems(rubric: Rubric) -> Iterator[Problem]:
         path = f"$.criteria[{i}]"
         used_pillars.add(cr.pillar)
         if pillars_known and isinstance(cr.pillar, str) and cr.pillar not in pillars:
-            yield Problem(f"{path}.pillar", f"unknown pillar {cr.pillar!r}")
+            yield Problem(f"{path}.pillar", f"unknown pillar {_q(cr.pillar)}")
         if isinstance(cr.measure, Measure):
             allowed = _MEASURE_FIELDS[cr.measure]
             for fname in ("prior", "prior_weight", "penalties"):
@@ -411,13 +416,13 @@ def rule_problems(rubric: Rubric) -> Iterator[Problem]:
         if isinstance(cr.accepted_sources, tuple):
             for j, sid in enumerate(cr.accepted_sources):
                 if sources_known and isinstance(sid, str) and sid not in sources:
-                    yield Problem(f"{path}.accepted_sources[{j}]", f"unknown source {sid!r}")
+                    yield Problem(f"{path}.accepted_sources[{j}]", f"unknown source {_q(sid)}")
         if isinstance(cr.applies_to, AppliesTo) and cr.applies_to.kinds is None and cr.applies_to.categories is None:
             yield Problem(f"{path}.applies_to", "must name kinds, categories or both")
 
     for i, p in enumerate(_items(rubric.pillars)):
         if complete and isinstance(p, Pillar) and isinstance(p.id, str) and p.id not in used_pillars:
-            yield Problem(f"$.pillars[{i}]", f"pillar {p.id!r} has no criterion")
+            yield Problem(f"$.pillars[{i}]", f"pillar {_q(p.id)} has no criterion")
 
     if complete and criteria and all(cr.applies_to is not None for cr in criteria):
         yield Problem("$.criteria", "at least one criterion must have no applies_to (apply to every subject)")
@@ -461,20 +466,20 @@ def _gate_problems(
                 if not isinstance(cid, str) or measures is None:
                     continue
                 if cid not in measures:
-                    yield Problem(f"{path}.when.criteria[{j}]", f"unknown criterion {cid!r}")
+                    yield Problem(f"{path}.when.criteria[{j}]", f"unknown criterion {_q(cid)}")
                 elif measures[cid] is not Measure.INCIDENTS:
-                    yield Problem(f"{path}.when.criteria[{j}]", f"criterion {cid!r} is not an incidents criterion")
+                    yield Problem(f"{path}.when.criteria[{j}]", f"criterion {_q(cid)} is not an incidents criterion")
     elif isinstance(when, CriterionBelow):
         if isinstance(when.criterion, str) and measures is not None and when.criterion not in measures:
-            yield Problem(f"{path}.when.criterion", f"unknown criterion {when.criterion!r}")
+            yield Problem(f"{path}.when.criterion", f"unknown criterion {_q(when.criterion)}")
     elif isinstance(when, PillarBelow):
         if isinstance(when.pillar, str) and pillars is not None and when.pillar not in pillars:
-            yield Problem(f"{path}.when.pillar", f"unknown pillar {when.pillar!r}")
+            yield Problem(f"{path}.when.pillar", f"unknown pillar {_q(when.pillar)}")
     elif isinstance(when, Missing) and isinstance(when.criterion, str) and measures is not None:
         if when.criterion not in measures:
-            yield Problem(f"{path}.when.criterion", f"unknown criterion {when.criterion!r}")
+            yield Problem(f"{path}.when.criterion", f"unknown criterion {_q(when.criterion)}")
         elif measures[when.criterion] is Measure.INCIDENTS:
             yield Problem(
                 f"{path}.when.criterion",
-                f"criterion {when.criterion!r} is an incidents criterion; a missing gate needs a proportion or attestation criterion",
+                f"criterion {_q(when.criterion)} is an incidents criterion; a missing gate needs a proportion or attestation criterion",
             )

@@ -12,6 +12,12 @@ of an entry have the same fields (``tests/test_words.py`` checks it, and that
 no reader-facing output in Vietnamese carries an English word of the
 catalogue).  Titles of pillars, criteria, gates and tiers are the rubric's,
 not the catalogue's.  Numbers are written with ``kol_trust.numbers.localized``.
+
+A sentence that a library object carries for a person (a lint finding, a
+change of a rubric diff) is a :class:`Phrase`: its key and the values of its
+fields, which may be codes, numbers (:class:`Num`, written for each
+language), other phrases or lists of them (:class:`Items`).  ``text(lang)``
+writes it in either language.
 """
 
 from __future__ import annotations
@@ -23,7 +29,23 @@ import string
 from collections.abc import Mapping
 from types import MappingProxyType
 
-__all__ = ["LANGS", "catalogue", "category", "check_lang", "fields", "word"]
+import attrs
+
+from .numbers import localized
+
+__all__ = [
+    "LANGS",
+    "Items",
+    "Num",
+    "Phrase",
+    "Piece",
+    "catalogue",
+    "category",
+    "check_lang",
+    "fields",
+    "render",
+    "word",
+]
 
 #: The languages of everything a person reads.
 LANGS = ("vi", "en")
@@ -63,3 +85,58 @@ def category(slug: str, lang: str) -> str:
     check_lang(lang)
     entry = catalogue().get(f"category.{slug}")
     return slug if entry is None else entry[lang]
+
+
+@attrs.frozen
+class Num:
+    """A number in a phrase, written with *spec* (``".1f"``, ``"g"``) the way *lang* writes numbers."""
+
+    value: float
+    spec: str = ".1f"
+
+    def text(self, lang: str) -> str:
+        """``65.0`` in English, ``65,0`` in Vietnamese."""
+        return localized(format(self.value, self.spec), lang)
+
+
+@attrs.frozen
+class Items:
+    """Pieces of a phrase written one after the other, *sep* between them (``"; "``, ``", "``)."""
+
+    items: tuple[Piece, ...]
+    sep: str = "; "
+
+    def text(self, lang: str) -> str:
+        """Each piece in *lang*, joined."""
+        return self.sep.join(render(item, lang) for item in self.items)
+
+
+@attrs.frozen
+class Phrase:
+    """A sentence of the catalogue, not yet in a language: its *key* and the values of its fields.
+
+    A value is a code written as it is in every language (an id, already
+    quoted as JSON writes it), a :class:`Num`, an :class:`Items` or another
+    phrase.
+    """
+
+    key: str
+    values: tuple[tuple[str, Piece], ...] = ()
+
+    @classmethod
+    def of(cls, key: str, /, **values: Piece) -> Phrase:
+        """The phrase *key* with its fields' *values*."""
+        return cls(key, tuple(values.items()))
+
+    def text(self, lang: str) -> str:
+        """The sentence in *lang* (``"vi"`` or ``"en"``)."""
+        return word(self.key, lang, **{name: render(value, lang) for name, value in self.values})
+
+
+#: What a field of a :class:`Phrase` holds.
+Piece = str | Num | Items | Phrase
+
+
+def render(piece: Piece, lang: str) -> str:
+    """A piece of a phrase in *lang*: a code as it is, anything else by its ``text(lang)``."""
+    return piece if isinstance(piece, str) else piece.text(lang)

@@ -35,10 +35,14 @@ from typing import Any, Literal
 import attrs
 
 from ..assessment import RubricRef
+from ..canonical import not_in_document
+from ..checks import json_string
 from ..errors import KolTrustError
 from ..model import Text
+from ..numbers import localized
 from ..rubric import Rubric, Source
 from ..wire import rubric_digest, to_dict
+from ..words import Phrase, Piece, check_lang, word
 from . import show
 
 __all__ = [
@@ -65,7 +69,6 @@ DeclaredBump = Literal["major", "minor", "patch", "none", "downgrade"]
 ChangeKind = Literal["added", "removed", "changed"]
 
 _RANK: dict[str, int] = {"none": 0, "patch": 1, "minor": 2, "major": 3}
-_LANGUAGES = {"vi": "Vietnamese", "en": "English"}
 
 
 @attrs.frozen
@@ -84,13 +87,20 @@ class Change:
     """The new value as a JSON-ready document (``None`` when removed)."""
     bump: Bump = attrs.field(validator=attrs.validators.in_(("major", "minor", "patch")))
     note: str
-    """What the change means, in one short sentence."""
+    """What the change means, in one short sentence, in English."""
     old_share: float | None = None
     """Weights: the global share before, in % (criteria: pillar share ×
     share within the pillar, as if every criterion applied; pillars: the
     pillar's share), rounded to 4 decimals; else ``None``."""
     new_share: float | None = None
     """Weights: the global share after, in % (see :attr:`old_share`)."""
+    phrase: Phrase | None = not_in_document(default=None, kw_only=True)
+    """The note in the catalogue's words (:mod:`kol_trust.words`), for :meth:`text`; not in the change's document."""
+
+    def text(self, lang: str) -> str:
+        """The note in *lang* (``"vi"`` or ``"en"``); in English it is :attr:`note`."""
+        check_lang(lang)
+        return self.note if self.phrase is None else self.phrase.text(lang)
 
 
 @attrs.frozen
@@ -114,60 +124,82 @@ class RubricDiff:
 
     @property
     def verdict(self) -> str:
-        """One line: required and declared bump, and whether that is OK."""
-        versions = f"{self.old.version} → {self.new.version}"
-        if self.ok:
-            return f"OK: required bump {self.required_bump}, declared {self.declared_bump} ({versions})"
-        if self.declared_bump == "downgrade":
-            why = "the new version is lower than the old one"
-        elif self.declared_bump == "none":
-            why = "the rubric changed but its version did not"
-        else:
-            why = f"the changes need a {self.required_bump} bump"
-        return f"NOT OK: required bump {self.required_bump}, declared {self.declared_bump} ({versions}): {why}"
+        """One line: required and declared bump, and whether that is OK (in English; :meth:`verdict_text`)."""
+        return self.verdict_text("en")
 
-    def format_table(self) -> str:
-        """A plain-text report: one line per change, then the verdict."""
+    def _verdict_detail(self, lang: str) -> str:
+        """The verdict after its ``OK:`` or ``NOT OK:``."""
+        values = {
+            "required": _bump(self.required_bump, lang),
+            "declared": _bump(self.declared_bump, lang),
+            "versions": f"{self.old.version} → {self.new.version}",
+        }
+        if self.ok:
+            return word("diff.verdict_ok", lang, **values)
+        if self.declared_bump == "downgrade":
+            why = word("diff.why_downgrade", lang)
+        elif self.declared_bump == "none":
+            why = word("diff.why_unchanged", lang)
+        else:
+            why = word("diff.why_more", lang, required=_bump(self.required_bump, lang))
+        return word("diff.verdict_not_ok", lang, why=why, **values)
+
+    def verdict_text(self, lang: str) -> str:
+        """:attr:`verdict` in *lang* (``"vi"`` or ``"en"``)."""
+        check_lang(lang)
+        return f"{word('diff.ok' if self.ok else 'diff.not_ok', lang)}: {self._verdict_detail(lang)}"
+
+    def format_table(self, lang: str = "en") -> str:
+        """A plain-text report: one line per change, then the verdict; every word in *lang*."""
+        check_lang(lang)
         lines = [
-            f"Rubric {self.old.id}: {self.old.version} → {self.new.version}",
-            f"  old {self.old.digest}",
-            f"  new {self.new.digest}",
+            word("diff.heading", lang, id=self.old.id, old=self.old.version, new=self.new.version),
+            f"  {word('diff.old', lang)} {self.old.digest}",
+            f"  {word('diff.new', lang)} {self.new.digest}",
             "",
         ]
         if self.changes:
-            rows = [["bump", "kind", "path", "change"]]
-            rows += [[c.bump, c.kind, c.path, _change_text(c)] for c in self.changes]
+            rows = [[word(f"diff.{key}", lang) for key in ("bump", "kind", "path", "change")]]
+            rows += [[_bump(c.bump, lang), _kind(c.kind, lang), c.path, _change_text(c, lang)] for c in self.changes]
             widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
             indent = " " * (widths[0] + widths[1] + 4)
             for i, row in enumerate(rows):
                 lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
                 if i:
-                    lines.append(f"{indent}{self.changes[i - 1].note}")
+                    lines.append(f"{indent}{self.changes[i - 1].text(lang)}")
         else:
-            lines.append("No changes.")
-        counts = ", ".join(f"{n} {b}" for b in ("major", "minor", "patch") if (n := len(self.by_bump(b))))
-        lines += ["", f"Changes: {len(self.changes)}" + (f" ({counts})" if counts else "")]
-        lines += [f"Required bump: {self.required_bump}", f"Declared bump: {self.declared_bump}", self.verdict]
+            lines.append(word("diff.no_changes", lang))
+        bumps: tuple[Bump, ...] = ("major", "minor", "patch")
+        counts = ", ".join(f"{n} {_bump(b, lang)}" for b in bumps if (n := len(self.by_bump(b))))
+        lines += ["", word("diff.changes", lang, n=len(self.changes)) + (f" ({counts})" if counts else "")]
+        lines += [
+            word("diff.required", lang, bump=_bump(self.required_bump, lang)),
+            word("diff.declared", lang, bump=_bump(self.declared_bump, lang)),
+            self.verdict_text(lang),
+        ]
         return "\n".join(lines) + "\n"
 
-    def format_markdown(self) -> str:
-        """A Markdown report (for a pull request or a changelog)."""
+    def format_markdown(self, lang: str = "en") -> str:
+        """A Markdown report (for a pull request or a changelog); every word in *lang*."""
+        check_lang(lang)
         lines = [
-            f"## Rubric `{self.old.id}`: {self.old.version} → {self.new.version}",
+            word("diff.md_heading", lang, id=f"`{self.old.id}`", old=self.old.version, new=self.new.version),
             "",
-            f"- old digest: `{self.old.digest}`",
-            f"- new digest: `{self.new.digest}`",
-            f"- required bump: **{self.required_bump}**",
-            f"- declared bump: **{self.declared_bump}**",
-            f"- **{'OK' if self.ok else 'NOT OK'}**: {self.verdict.split(': ', 1)[1]}",
+            f"- {word('diff.old_digest', lang)}: `{self.old.digest}`",
+            f"- {word('diff.new_digest', lang)}: `{self.new.digest}`",
+            f"- {word('diff.required_label', lang)}: **{_bump(self.required_bump, lang)}**",
+            f"- {word('diff.declared_label', lang)}: **{_bump(self.declared_bump, lang)}**",
+            f"- **{word('diff.ok' if self.ok else 'diff.not_ok', lang)}**: {self._verdict_detail(lang)}",
             "",
         ]
         if not self.changes:
-            lines.append("No changes.")
+            lines.append(word("diff.no_changes", lang))
         else:
-            lines += ["| bump | kind | path | change | note |", "| --- | --- | --- | --- | --- |"]
+            head = [word(f"diff.{key}", lang) for key in ("bump", "kind", "path", "change", "note")]
+            lines += ["| " + " | ".join(head) + " |", "| --- | --- | --- | --- | --- |"]
             for c in self.changes:
-                cells = [c.bump, c.kind, f"`{c.path}`", _md(_change_text(c)), _md(c.note)]
+                cells = [_bump(c.bump, lang), _kind(c.kind, lang), f"`{c.path}`"]
+                cells += [_md(_change_text(c, lang)), _md(c.text(lang))]
                 lines.append("| " + " | ".join(cells) + " |")
         return "\n".join(lines) + "\n"
 
@@ -183,11 +215,21 @@ def _show(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _share(value: float | None) -> str:
-    return "—" if value is None else f"{value:.2f} %"
+def _share(value: float | None, lang: str) -> str:
+    return "—" if value is None else localized(f"{value:.2f}", lang) + " %"
 
 
-def _change_text(c: Change) -> str:
+def _bump(bump: str, lang: str) -> str:
+    """A bump (``major``…, ``none``, ``downgrade``) in *lang*."""
+    return word(f"diff.bump.{bump}", lang)
+
+
+def _kind(kind: str, lang: str) -> str:
+    """A change's kind (``added``, ``removed``, ``changed``) in *lang*."""
+    return word(f"diff.kind.{kind}", lang)
+
+
+def _change_text(c: Change, lang: str) -> str:
     if c.kind == "added":
         text = f"+ {_show(c.new)}"
     elif c.kind == "removed":
@@ -195,7 +237,7 @@ def _change_text(c: Change) -> str:
     else:
         text = f"{_show(c.old)} → {_show(c.new)}"
     if c.old_share is not None or c.new_share is not None:
-        text += f" (share {_share(c.old_share)} → {_share(c.new_share)})"
+        text += " " + word("diff.share", lang, old=_share(c.old_share, lang), new=_share(c.new_share, lang))
     return text
 
 
@@ -207,9 +249,9 @@ def _md(text: str) -> str:
 
 #: Field patterns (paths with ids taken out) whose changes are minor.
 _MINOR: dict[str, str] = {
-    "effective_from": "The day the version comes into force; assessments stay as they were.",
-    "policy.max_reasons": "How many criterion reasons an assessment lists; scores, tiers and gates stay as they were.",
-    "policy.certificate_validity_days": "How long a certificate is valid; scores, tiers and gates stay as they were.",
+    "effective_from": "diff.note.effective_from",
+    "policy.max_reasons": "diff.note.policy_max_reasons",
+    "policy.certificate_validity_days": "diff.note.policy_certificate_validity_days",
 }
 
 #: Lists whose order means nothing: an order-only change of one is minor.
@@ -224,50 +266,55 @@ _SETS: frozenset[str] = frozenset(
 
 #: Notes of the major changes, by field pattern.
 _MAJOR: dict[str, str] = {
-    "algorithm": "Another scoring algorithm.",
-    "policy.disputed_weight": "Weight of disputed records; scores can change.",
-    "policy.max_age_days": "Default age limit of evidence; which records count can change.",
-    "policy.penalties": "Default incident penalties; scores can change.",
-    "sources[].reliability": "Reliability of the source; the weight of its records changes.",
-    "pillars[].weight": "Pillar weight; the pillar's share of the score changes.",
-    "criteria[].pillar": "Criterion moved to another pillar; shares and pillar scores change.",
-    "criteria[].weight": "Criterion weight; its global share of the score changes.",
-    "criteria[].measure": "How the criterion is measured; its score changes.",
-    "criteria[].half_life_days": "Half-life of evidence; the weight of older records changes.",
-    "criteria[].max_age_days": "Age limit of the criterion's evidence; which records count can change.",
-    "criteria[].accepted_sources": "Sources the criterion accepts; which records count changes.",
-    "criteria[].applies_to": "Which subjects the criterion applies to; shares and scores can change.",
-    "criteria[].prior": "Prior (the score with little or no evidence); scores change.",
-    "criteria[].prior_weight": "Weight of the prior; scores change.",
-    "criteria[].penalties": "Incident penalties of the criterion; scores can change.",
-    "gates[].when": "Gate condition; when the gate triggers changes.",
-    "gates[].cap": "Gate cap; capped scores change.",
-    "gates[].disqualify": "Whether the gate disqualifies; tiers and certification can change.",
-    "tiers[].min_score": "Tier threshold; tiers can change.",
-    "tiers[].min_pillar_score": "Tier pillar threshold; tiers can change.",
-    "tiers[].min_coverage": "Tier coverage threshold; tiers can change.",
-    "tiers[].certified": "Whether the tier certifies; certification changes.",
+    "algorithm": "diff.note.algorithm",
+    "policy.disputed_weight": "diff.note.policy_disputed_weight",
+    "policy.max_age_days": "diff.note.policy_max_age_days",
+    "policy.penalties": "diff.note.policy_penalties",
+    "sources[].reliability": "diff.note.sources_reliability",
+    "pillars[].weight": "diff.note.pillars_weight",
+    "criteria[].pillar": "diff.note.criteria_pillar",
+    "criteria[].weight": "diff.note.criteria_weight",
+    "criteria[].measure": "diff.note.criteria_measure",
+    "criteria[].half_life_days": "diff.note.criteria_half_life_days",
+    "criteria[].max_age_days": "diff.note.criteria_max_age_days",
+    "criteria[].accepted_sources": "diff.note.criteria_accepted_sources",
+    "criteria[].applies_to": "diff.note.criteria_applies_to",
+    "criteria[].prior": "diff.note.criteria_prior",
+    "criteria[].prior_weight": "diff.note.criteria_prior_weight",
+    "criteria[].penalties": "diff.note.criteria_penalties",
+    "gates[].when": "diff.note.gates_when",
+    "gates[].cap": "diff.note.gates_cap",
+    "gates[].disqualify": "diff.note.gates_disqualify",
+    "tiers[].min_score": "diff.note.tiers_min_score",
+    "tiers[].min_pillar_score": "diff.note.tiers_min_pillar_score",
+    "tiers[].min_coverage": "diff.note.tiers_min_coverage",
+    "tiers[].certified": "diff.note.tiers_certified",
 }
 
 _RECORD_NAMES = {"sources": "source", "pillars": "pillar", "criteria": "criterion", "gates": "gate", "tiers": "tier"}
+#: The catalogue's name of each kind of record, and of one at the start of a sentence.
+_RECORD_WORDS = {
+    name: (Phrase.of(f"diff.record.{what}"), Phrase.of(f"diff.record_start.{what}"))
+    for name, what in (*_RECORD_NAMES.items(), ("rubric", "rubric"))
+}
 
 _ORDER_NOTES: dict[str, tuple[Bump, str]] = {
-    "sources": ("minor", "Order of the sources; assessments stay as they were."),
-    "pillars": ("major", "Order of the pillars; assessments list pillars in the new order."),
-    "criteria": ("major", "Order of the criteria; assessments list criteria in the new order."),
-    "gates": ("major", "Order of the gates; assessments list triggered gates in the new order."),
-    "tiers": ("major", "Order of the tiers; the tier is the first one met, so tiers can change."),
+    "sources": ("minor", "diff.note.order_sources"),
+    "pillars": ("major", "diff.note.order_pillars"),
+    "criteria": ("major", "diff.note.order_criteria"),
+    "gates": ("major", "diff.note.order_gates"),
+    "tiers": ("major", "diff.note.order_tiers"),
 }
 
 
 def _major_note(pattern: str) -> str:
-    """The note of a major change: the most specific known pattern's."""
+    """The catalogue key of the note of a major change: the most specific known pattern's."""
     key = pattern
     while key:
         if key in _MAJOR:
             return _MAJOR[key]
         key = key.rpartition(".")[0]
-    return "Changes how cases are assessed."
+    return "diff.note.other"
 
 
 def _pct(fraction: float) -> float:
@@ -336,7 +383,7 @@ class _Differ:
         old: Any,
         new: Any,
         bump: Bump,
-        note: str,
+        note: Phrase,
         shares: tuple[float | None, float | None] = (None, None),
     ) -> None:
         self.changes.append(
@@ -346,16 +393,17 @@ class _Differ:
                 old=None if old is None else to_dict(old),
                 new=None if new is None else to_dict(new),
                 bump=bump,
-                note=note,
+                note=note.text("en"),
                 old_share=shares[0],
                 new_share=shares[1],
+                phrase=note,
             )
         )
 
     # -- values
 
     def value(self, path: str, pattern: str, old: Any, new: Any, what: str) -> None:
-        """Compare one field's values; *what* names its record for texts."""
+        """Compare one field's values; *what* names its record for texts (a key of ``_RECORD_WORDS``)."""
         if old == new:
             return
         kind: ChangeKind = "added" if old is None else "removed" if new is None else "changed"
@@ -367,7 +415,7 @@ class _Differ:
                     name = field.name
                     self.value(f"{path}.{name}", f"{pattern}.{name}", getattr(old, name), getattr(new, name), what)
         elif pattern in _MINOR:
-            self.add(path, kind, old, new, "minor", _MINOR[pattern])
+            self.add(path, kind, old, new, "minor", Phrase.of(_MINOR[pattern]))
         elif (
             pattern in _SETS
             and isinstance(old, tuple)
@@ -375,26 +423,24 @@ class _Differ:
             and sorted(old) == sorted(new)
             and len(set(old)) == len(old)
         ):
-            self.add(path, kind, old, new, "minor", "Only the order of the ids; it means nothing, assessments stay.")
+            self.add(path, kind, old, new, "minor", Phrase.of("diff.note.set_order"))
         else:
-            self.add(path, kind, old, new, "major", _major_note(pattern), self.field_shares(pattern, path))
+            self.add(path, kind, old, new, "major", Phrase.of(_major_note(pattern)), self.field_shares(pattern, path))
 
     def text(self, path: str, pattern: str, old: Text | None, new: Text | None, kind: ChangeKind, what: str) -> None:
-        field = pattern.rpartition(".")[2]
+        record, record_start = _RECORD_WORDS[what]
+        field = Phrase.of(f"diff.field.{pattern.rpartition('.')[2]}")
         if old is None or new is None:
-            self.add(path, kind, old, new, "patch", f"{what.capitalize()} {field} {kind}; no effect on assessments.")
+            key = "diff.note.text_added" if kind == "added" else "diff.note.text_removed"
+            self.add(path, kind, old, new, "patch", Phrase.of(key, what=record_start, field=field))
             return
-        for lang, language in _LANGUAGES.items():
+        for lang in ("vi", "en"):
             a, b = getattr(old, lang), getattr(new, lang)
             if a != b:
-                self.add(
-                    f"{path}.{lang}",
-                    "changed",
-                    a,
-                    b,
-                    "patch",
-                    f"{language} {field} of the {what} reworded; no effect on assessments.",
+                note = Phrase.of(
+                    "diff.note.reworded", language=Phrase.of(f"diff.language.{lang}"), field=field, what=record
                 )
+                self.add(f"{path}.{lang}", "changed", a, b, "patch", note)
 
     def field_shares(self, pattern: str, path: str) -> tuple[float | None, float | None]:
         """Old and new shares of the record a weight-like change is about."""
@@ -418,14 +464,14 @@ class _Differ:
 
     def records(self, name: str, old: Sequence[Any], new: Sequence[Any]) -> None:
         """Compare two lists of records with ids: order, removals, additions, fields."""
-        what = _RECORD_NAMES[name]
+        record, record_start = _RECORD_WORDS[name]
         old_by = {x.id: x for x in old}
         new_by = {x.id: x for x in new}
         old_order = [x.id for x in old if x.id in new_by]
         new_order = [x.id for x in new if x.id in old_by]
         if old_order != new_order:
-            bump, note = _ORDER_NOTES[name]
-            self.add(f"$.{name}", "changed", [x.id for x in old], [x.id for x in new], bump, note)
+            bump, key = _ORDER_NOTES[name]
+            self.add(f"$.{name}", "changed", [x.id for x in old], [x.id for x in new], bump, Phrase.of(key))
         for x in old:
             if x.id not in new_by:
                 self.add(
@@ -434,7 +480,7 @@ class _Differ:
                     x,
                     None,
                     "major",
-                    f"{what.capitalize()} removed.",
+                    Phrase.of("diff.note.removed", what=record_start),
                     self.record_shares(name, x.id),
                 )
         for x in new:
@@ -443,7 +489,8 @@ class _Differ:
                 if isinstance(x, Source):
                     self.added_source(path, x)
                 else:
-                    self.add(path, "added", None, x, "major", f"New {what}.", self.record_shares(name, x.id))
+                    note = Phrase.of("diff.note.new", what=record)
+                    self.add(path, "added", None, x, "major", note, self.record_shares(name, x.id))
                 continue
             before = old_by[x.id]
             for field in attrs.fields(type(x)):
@@ -453,7 +500,7 @@ class _Differ:
                         f"{name}[].{field.name}",
                         getattr(before, field.name),
                         getattr(x, field.name),
-                        what,
+                        name,
                     )
 
     def added_source(self, path: str, source: Source) -> None:
@@ -461,12 +508,12 @@ class _Differ:
             cr.id for cr in self.new_rubric.criteria if cr.accepted_sources is None or source.id in cr.accepted_sources
         ]
         if not accepting:
-            note = "New source that no criterion accepts; its records stay unused, assessments stay as they were."
-            self.add(path, "added", None, source, "minor", note)
+            self.add(path, "added", None, source, "minor", Phrase.of("diff.note.source_unused"))
             return
-        shown = ", ".join(accepting[:5]) + (f" and {len(accepting) - 5} more" if len(accepting) > 5 else "")
-        note = f"New source accepted by {shown} (no accepted_sources = every source); its records now count."
-        self.add(path, "added", None, source, "major", note)
+        shown: Piece = ", ".join(accepting[:5])
+        if len(accepting) > 5:
+            shown = Phrase.of("diff.and_more", items=shown, n=str(len(accepting) - 5))
+        self.add(path, "added", None, source, "major", Phrase.of("diff.note.source_accepted", criteria=shown))
 
 
 def _record_lists(rubric: Rubric) -> Iterable[str]:
@@ -492,7 +539,8 @@ def diff_rubrics(old: Rubric, new: Rubric) -> RubricDiff:
     """
     if old.id != new.id:
         raise KolTrustError(
-            f"rubrics have different ids: {old.id!r} and {new.id!r}; only versions of one rubric compare"
+            f"rubrics have different ids: {json_string(old.id)} and {json_string(new.id)}; "
+            "only versions of one rubric compare"
         )
     differ = _Differ(old, new)
     lists = set(_record_lists(new))

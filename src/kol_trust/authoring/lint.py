@@ -99,9 +99,12 @@ from typing import Literal
 import attrs
 
 from ..assessment import Assessment
+from ..canonical import not_in_document
+from ..checks import json_string
 from ..engine import assess, compile_rubric, round1
 from ..model import Evidence, Measure, Subject, SubjectKind
 from ..rubric import Criterion, CriterionBelow, IncidentCondition, Missing, PillarBelow, Rubric, Source, Tier
+from ..words import Items, Num, Phrase, Piece
 
 __all__ = ["CODES", "Finding", "lint_rubric"]
 
@@ -137,13 +140,25 @@ class Finding:
     path: str
     """JSON path of the part of the rubric at fault, e.g. ``$.tiers[1]``."""
     message: str
-    """What is wrong, in one sentence."""
+    """What is wrong, in one sentence, in English (ids as JSON writes them: ``"top"``)."""
     severity: Severity = "warning"
     """``"error"``: the rubric cannot work as written; ``"warning"``: probably unintended."""
+    phrase: Phrase | None = not_in_document(default=None, kw_only=True)
+    """The sentence in the catalogue's words (:mod:`kol_trust.words`), for :meth:`text`; not in the
+    finding's document."""
+
+    def text(self, lang: str) -> str:
+        """The sentence in *lang* (``"vi"`` or ``"en"``); in English it is :attr:`message`."""
+        return self.message if self.phrase is None else self.phrase.text(lang)
 
 
-def _finding(code: str, path: str, message: str) -> Finding:
-    return Finding(code, path, message, CODES[code])
+def _finding(code: str, path: str, phrase: Phrase) -> Finding:
+    return Finding(code, path, phrase.text("en"), CODES[code], phrase=phrase)
+
+
+def _q(ident: str) -> str:
+    """An id as JSON writes it: ``"top"``."""
+    return json_string(ident)
 
 
 # -- applicability combinations ------------------------------------------------------------
@@ -159,15 +174,15 @@ class _Combo:
     q: tuple[float, ...]
     g: tuple[float, ...]
 
-    def describe(self, detail: tuple[bool, bool]) -> str:
+    def describe(self, detail: tuple[bool, bool]) -> Phrase:
         """Who the combination's subject is; *detail*: whether kinds, categories matter."""
         s = self.subject
-        who = s.kind.value.upper() if detail[0] else "subject"
+        who: Piece = s.kind.value.upper() if detail[0] else Phrase.of("lint.subject")
         if not detail[1]:
-            return f"a {who}"
+            return Phrase.of("lint.who", who=who)
         if not s.categories:
-            return f"a {who} in none of the categories that applies_to names"
-        return f"a {who} in categories {', '.join(s.categories)}"
+            return Phrase.of("lint.who_in_no_category", who=who)
+        return Phrase.of("lint.who_in_categories", who=who, categories=", ".join(s.categories))
 
 
 def _combinations(rubric: Rubric) -> list[_Combo]:
@@ -264,25 +279,30 @@ def _best_evidence(rubric: Rubric, combo: _Combo, day: dt.date) -> list[Evidence
 # -- tiers ---------------------------------------------------------------------------------
 
 
-def _unmet(tier: Tier, a: Assessment) -> list[str]:
-    """The conditions of *tier* that assessment *a* does not meet, in words."""
+def _unmet(tier: Tier, a: Assessment) -> list[Phrase]:
+    """The conditions of *tier* that assessment *a* does not meet."""
     if a.disqualified:
-        return ["disqualified by gate " + ", ".join(repr(g.id) for g in a.gates if g.disqualify)]
+        gates = ", ".join(_q(g.id) for g in a.gates if g.disqualify)
+        return [Phrase.of("lint.unmet_disqualified", gates=gates)]
     unmet = []
     if a.score < tier.min_score:
-        unmet.append(f"score {a.score:.1f} < min_score {tier.min_score:g}")
+        unmet.append(Phrase.of("lint.unmet_score", score=Num(a.score), min=Num(tier.min_score, "g")))
     if tier.min_pillar_score is not None:
         for p in a.pillars:
             if p.score is not None and p.score < tier.min_pillar_score:
-                unmet.append(f"pillar {p.id!r} {p.score:.1f} < min_pillar_score {tier.min_pillar_score:g}")
+                unmet.append(
+                    Phrase.of(
+                        "lint.unmet_pillar", pillar=_q(p.id), score=Num(p.score), min=Num(tier.min_pillar_score, "g")
+                    )
+                )
     if tier.min_coverage is not None and a.coverage < tier.min_coverage:
-        unmet.append(f"coverage {a.coverage:.1f} < min_coverage {tier.min_coverage:g}")
+        unmet.append(Phrase.of("lint.unmet_coverage", coverage=Num(a.coverage), min=Num(tier.min_coverage, "g")))
     return unmet
 
 
-def _caps(a: Assessment) -> str:
-    capped = [f"{g.id!r} (cap {g.cap:g})" for g in a.gates if g.cap is not None]
-    return f"; capped by gate {', '.join(capped)}" if capped else ""
+def _caps(a: Assessment) -> Piece:
+    capped = tuple(Phrase.of("lint.cap", gate=_q(g.id), cap=Num(g.cap, "g")) for g in a.gates if g.cap is not None)
+    return Phrase.of("lint.capped", gates=Items(capped, ", ")) if capped else ""
 
 
 def _weaker_or_equal(earlier: float | None, later: float | None) -> bool:
@@ -305,12 +325,16 @@ def _tier_findings(
         unreachable.add(k)
         # Explain with the combination whose best subject comes closest (highest score).
         j = max(range(len(best)), key=lambda n: (not best[n].disqualified, best[n].score))
-        why = "; ".join(_unmet(tier, best[j]))
         yield _finding(
             "unreachable-tier",
             f"$.tiers[{k}]",
-            f"no subject can reach tier {tier.id!r}: even with perfect evidence, "
-            f"{combos[j].describe(detail)} gets {why}{_caps(best[j])}",
+            Phrase.of(
+                "lint.unreachable_tier",
+                tier=_q(tier.id),
+                who=combos[j].describe(detail),
+                why=Items(tuple(_unmet(tier, best[j]))),
+                caps=_caps(best[j]),
+            ),
         )
 
     disqualifies = any(g.disqualify for g in rubric.gates)
@@ -326,20 +350,24 @@ def _tier_findings(
                 yield _finding(
                     "shadowed-tier",
                     f"$.tiers[{k}]",
-                    f"tier {tier.id!r} is never given: every subject that meets its conditions meets "
-                    f"those of the earlier tier {earlier.id!r}, which is given first",
+                    Phrase.of("lint.shadowed_tier", tier=_q(tier.id), earlier=_q(earlier.id)),
                 )
                 break
 
     if 0 not in unreachable:
         for combo, a in zip(combos, best, strict=True):
             if a.tier != tiers[0].id:
-                why = "; ".join(_unmet(tiers[0], a))
                 yield _finding(
                     "best-not-top",
                     "$.tiers[0]",
-                    f"{combo.describe(detail)} cannot reach the top tier {tiers[0].id!r}: with perfect "
-                    f"evidence it gets tier {a.tier!r} ({why}{_caps(a)})",
+                    Phrase.of(
+                        "lint.best_not_top",
+                        who=combo.describe(detail),
+                        top=_q(tiers[0].id),
+                        tier=_q(a.tier),
+                        why=Items(tuple(_unmet(tiers[0], a))),
+                        caps=_caps(a),
+                    ),
                 )
 
     index = {t.id: k for k, t in enumerate(tiers)}
@@ -348,8 +376,13 @@ def _tier_findings(
             yield _finding(
                 "empty-subject-certified",
                 f"$.tiers[{index[a.tier]}]",
-                f"{combo.describe(detail)} with no evidence at all is certified: "
-                f"tier {a.tier!r}, score {a.score:.1f}, coverage {a.coverage:.1f}",
+                Phrase.of(
+                    "lint.empty_subject_certified",
+                    who=combo.describe(detail),
+                    tier=_q(a.tier),
+                    score=Num(a.score),
+                    coverage=Num(a.coverage),
+                ),
             )
 
 
@@ -362,16 +395,23 @@ def _criterion_findings(rubric: Rubric, combos: Sequence[_Combo]) -> Iterator[Fi
             yield _finding(
                 "no-usable-source",
                 f"$.criteria[{i}]",
-                f"criterion {criterion.id!r} can use no evidence (the rubric has no source it accepts): "
-                f"it always scores {round1(100 * _no_evidence_score(criterion)):.1f}",
+                Phrase.of(
+                    "lint.no_usable_source",
+                    criterion=_q(criterion.id),
+                    score=Num(round1(100 * _no_evidence_score(criterion))),
+                ),
             )
         shares = [combo.g[i] for combo in combos if combo.applicable[i]]
         if shares and max(shares) < DEAD_WEIGHT_SHARE:
             yield _finding(
                 "dead-weight",
                 f"$.criteria[{i}]",
-                f"criterion {criterion.id!r} has a global share of at most {100 * max(shares):.3g} % "
-                f"(under {100 * DEAD_WEIGHT_SHARE:g} %): it can never move the score by half a point",
+                Phrase.of(
+                    "lint.dead_weight",
+                    criterion=_q(criterion.id),
+                    share=Num(100 * max(shares), ".3g"),
+                    limit=Num(100 * DEAD_WEIGHT_SHARE, "g"),
+                ),
             )
 
 
@@ -396,26 +436,26 @@ def _gate_findings(rubric: Rubric, combos: Sequence[_Combo]) -> Iterator[Finding
         when = gate.when
         if gate.cap is not None and gate.cap >= 100 and not gate.disqualify:
             yield _finding(
-                "gate-no-effect",
-                path,
-                f"gate {gate.id!r} caps the score at {gate.cap:g} and does not disqualify: "
-                "no score is above 100, so it changes nothing",
+                "gate-no-effect", path, Phrase.of("lint.gate_no_effect", gate=_q(gate.id), cap=Num(gate.cap, "g"))
             )
-        never = always = ""
+        never: Phrase | None = None
+        always: Phrase | None = None
         if isinstance(when, CriterionBelow):
             low, high = reported[index[when.criterion]]
+            what, below = Phrase.of("lint.criterion", criterion=_q(when.criterion)), Num(when.below, "g")
             if low >= when.below:
-                never = f"criterion {when.criterion!r} never reports under {low:.1f} (below is {when.below:g})"
+                never = Phrase.of("lint.never_under", what=what, low=Num(low), below=below)
             elif high < when.below:
-                always = f"criterion {when.criterion!r} never reports over {high:.1f} (below is {when.below:g})"
+                always = Phrase.of("lint.never_over", what=what, high=Num(high), below=below)
         elif isinstance(when, PillarBelow):
             j = pillar_index[when.pillar]
             spans = [_pillar_range(rubric, combo, j, ranges) for combo in combos if combo.pillar_applicable[j]]
             low, high = min(s[0] for s in spans), max(s[1] for s in spans)
+            what, below = Phrase.of("lint.pillar", pillar=_q(when.pillar)), Num(when.below, "g")
             if low >= when.below:
-                never = f"pillar {when.pillar!r} never reports under {low:.1f} (below is {when.below:g})"
+                never = Phrase.of("lint.never_under", what=what, low=Num(low), below=below)
             elif all(s[1] < when.below for s in spans):
-                always = f"pillar {when.pillar!r} never reports over {high:.1f} (below is {when.below:g})"
+                always = Phrase.of("lint.never_over", what=what, high=Num(high), below=below)
         elif isinstance(when, IncidentCondition):
             targets = (
                 [rubric.criteria[index[x]] for x in when.criteria]
@@ -423,17 +463,15 @@ def _gate_findings(rubric: Rubric, combos: Sequence[_Combo]) -> Iterator[Finding
                 else [c for c in rubric.criteria if c.measure is Measure.INCIDENTS]
             )
             if not targets:
-                never = "it looks at every incidents criterion and the rubric has none"
+                never = Phrase.of("lint.no_incidents_criterion")
             elif all(_best_source(rubric, c) is None for c in targets):
-                never = "none of its criteria can use any evidence (the rubric has no source they accept)"
+                never = Phrase.of("lint.no_source_for_criteria")
         elif isinstance(when, Missing) and _best_source(rubric, rubric.criteria[index[when.criterion]]) is None:
-            always = f"criterion {when.criterion!r} can use no evidence, so it is never assessed"
-        if never:
-            yield _finding("gate-never-triggers", path, f"gate {gate.id!r} can never trigger: {never}")
-        if always:
-            yield _finding(
-                "gate-always-triggers", path, f"gate {gate.id!r} triggers for every subject it applies to: {always}"
-            )
+            always = Phrase.of("lint.never_assessed", criterion=_q(when.criterion))
+        if never is not None:
+            yield _finding("gate-never-triggers", path, Phrase.of("lint.gate_never", gate=_q(gate.id), why=never))
+        if always is not None:
+            yield _finding("gate-always-triggers", path, Phrase.of("lint.gate_always", gate=_q(gate.id), why=always))
 
 
 # -- entry point ---------------------------------------------------------------------------

@@ -20,7 +20,6 @@ two.  A subject to whom some criterion does not apply gets other shares.
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections.abc import Callable, Sequence
 
 from ..canonical import rubric_digest
@@ -38,6 +37,7 @@ from ..rubric import (
     PillarBelow,
     Rubric,
 )
+from ..tables import text_table
 from ..words import category, word
 
 __all__ = [
@@ -356,66 +356,8 @@ def _langs(lang: str, allowed: Sequence[str]) -> tuple[str, ...]:
 # -- plain text -------------------------------------------------------------------------
 
 
-def _width(text: str) -> int:
-    """Columns *text* takes in a terminal (combining marks take none, wide characters two)."""
-    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-#: A column is never wrapped narrower than this.
-MIN_COLUMN = 12
-
-
-def _wrap(text: str, width: int) -> list[str]:
-    """*text* in lines of at most *width* columns, broken at spaces (a longer word is cut)."""
-    lines: list[str] = []
-    line = ""
-    for token in text.split(" "):
-        while _width(token) > width:  # a word longer than the column
-            if line:
-                lines.append(line)
-                line = ""
-            lines.append(token[:width])
-            token = token[width:]
-        candidate = f"{line} {token}" if line else token
-        if _width(candidate) <= width:
-            line = candidate
-        else:
-            lines.append(line)
-            line = token
-    lines.append(line)
-    return lines
-
-
-def _fit(rows: list[Row], indent: int, width: int | None) -> list[int]:
-    """Column widths that fit *width* (with *indent* and two spaces between
-    columns): the widest column is narrowed a column at a time, none below its
-    longest word or :data:`MIN_COLUMN`, whichever is more."""
-    natural = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
-    if width is None:
-        return natural
-    floor = [
-        min(natural[i], max(MIN_COLUMN, *(_width(w) for row in rows for w in row[i].split(" "))))
-        for i in range(len(natural))
-    ]
-    widths = list(natural)
-    while indent + sum(widths) + 2 * (len(widths) - 1) > width:
-        narrower = [i for i in range(len(widths)) if widths[i] > floor[i]]
-        if not narrower:
-            break  # as narrow as it goes
-        widths[max(narrower, key=lambda i: widths[i])] -= 1
-    return widths
-
-
 def _text_table(rows: list[Row], indent: str = "  ", width: int | None = None) -> list[str]:
-    widths = _fit(rows, len(indent), width)
-    lines = []
-    for row in rows:
-        wrapped = [_wrap(cell, w) if _width(cell) > w else [cell] for cell, w in zip(row, widths, strict=True)]
-        for k in range(max(len(cell) for cell in wrapped)):
-            parts = [cell[k] if k < len(cell) else "" for cell in wrapped]
-            cells = [part + " " * (w - _width(part)) for part, w in zip(parts, widths, strict=True)]
-            lines.append((indent + "  ".join(cells)).rstrip())
-    return lines
+    return text_table(rows, indent, width)
 
 
 def rubric_table(rubric: Rubric, lang: str = "en", *, width: int | None = None) -> str:
@@ -471,64 +413,50 @@ def rubric_markdown(rubric: Rubric, lang: str = "en", *, heading_level: int = 1)
     langs = _langs(lang, ("vi", "en", "both"))
     if not 1 <= heading_level <= 4:
         raise ValueError(f"heading_level must be 1 to 4, got {heading_level}")
-    s = _Sections(rubric, langs, _code, markdown_escape)
+    words = "vi" if lang == "vi" else "en"  # "both" (the documentation's pages) in English words
+    s = _Sections(rubric, langs, _code, markdown_escape, words)
+
+    def say(key: str) -> list[str]:  # a paragraph
+        return [s.w(key), ""]
 
     def h(level: int, text: str) -> list[str]:
         return ["#" * (heading_level + level) + " " + text, ""]
 
     out = h(0, f"{rubric.id} {rubric.version}: {s.title_line(rubric.title)}")
-    out += [*_md_table([["Field", "Value"], *s.overview()]), ""]
+    out += [*_md_table([[s.w("md_field"), s.w("value")], *s.overview()]), ""]
 
-    out += h(1, "Pillars")
-    out += ["A pillar's share of the overall score is its weight over the sum of the pillar weights.", ""]
+    out += h(1, s.w("pillars_heading"))
+    out += say("md_pillars")
     out += [*_md_table(s.pillars()), ""]
 
-    out += h(1, "Criteria")
-    out += [
-        "A criterion's weight is relative to the other criteria of its pillar. *In pillar* is its share "
-        "of the pillar score; *overall* is its share of the overall score (the pillar's share × the share "
-        "in the pillar). These shares hold for a subject to whom every criterion applies; when a criterion "
-        "does not apply, the others share its weight.",
-        "",
-    ]
+    out += h(1, s.w("md_criteria_heading"))
+    out += say("md_criteria")
     for p in rubric.pillars:
-        out += h(2, f"{s.title_line(p.title)} ({_code(p.id)}, {_pct(s.pillar_share[p.id])})")
+        out += h(2, f"{s.title_line(p.title)} ({_code(p.id)}, {s.pct(s.pillar_share[p.id])})")
         out += [*_md_table(s.criteria(p.id)), ""]
         descriptions = s.descriptions(p.id)
         if len(descriptions) > 1:
             out += [*_md_table(descriptions), ""]
 
-    out += h(1, "Evidence rules")
-    out += [
-        "How evidence about each criterion counts: the half-life of its weight, the age after which a record "
-        "no longer counts, the sources it accepts, the subjects it applies to, and how it is scored.",
-        "",
-    ]
+    out += h(1, s.w("rules_heading"))
+    out += say("md_rules")
     out += [*_md_table(s.rules()), ""]
 
-    out += h(1, "Gates")
+    out += h(1, s.w("gates_heading"))
     if rubric.gates:
-        out += [
-            "A triggered gate caps the final score, or disqualifies the subject (the last tier), whatever the "
-            "weighted sum says.",
-            "",
-        ]
+        out += say("md_gates")
         out += [*_md_table(s.gates()), ""]
     else:
-        out += ["This rubric has no gates.", ""]
+        out += say("md_no_gates")
 
-    out += h(1, "Tiers")
-    out += [
-        "The tier is the first one, best first, whose conditions the reported scores meet; a disqualified "
-        "subject gets the last one.",
-        "",
-    ]
+    out += h(1, s.w("md_tiers_heading"))
+    out += say("md_tiers")
     out += [*_md_table(s.tiers()), ""]
 
-    out += h(1, "Sources")
-    out += ["A record weighs its source's reliability.", ""]
+    out += h(1, s.w("sources_heading"))
+    out += say("md_sources")
     out += [*_md_table(s.sources()), ""]
 
-    out += h(1, "Policy")
+    out += h(1, s.w("policy_heading"))
     out += [*_md_table(s.policy())]
     return "\n".join(out) + "\n"

@@ -44,8 +44,10 @@ from ..batch import DEFAULT_MAX_LINE_BYTES, BatchSummary, LineResult, read_lines
 from ..canonical import rubric_digest
 from ..errors import WorkerError
 from ..rubric import Rubric
+from ..words import word
 from .common import (
     InputError,
+    add_lang,
     distinct_outputs,
     input_name,
     iso_date,
@@ -97,6 +99,7 @@ def add_parsers(commands: Any) -> None:
         help="continue an interrupted run from OUT.jsonl.checkpoint (same input, rubric and options)",
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar and no summary line")
+    add_lang(p, "the summary, progress and interruption lines (rejected lines are reported in English)")
     p.set_defaults(run=_cmd_batch)
 
 
@@ -335,6 +338,8 @@ def _resume_command(args: argparse.Namespace) -> str:
         words += ["--as-of", args.as_of.isoformat()]
     if args.max_line_bytes != DEFAULT_MAX_LINE_BYTES:
         words += ["--max-line-bytes", str(args.max_line_bytes)]
+    if args.lang != "en":
+        words += ["--lang", args.lang]
     return shlex.join([*words, "--resume"])
 
 
@@ -452,9 +457,9 @@ def _run(
                 }
             )
 
-    bar = Progress(
-        "batch", sys.stderr, total=size, enabled=Progress.wanted(sys.stderr, args.quiet), start=reader.offset
-    )
+    enabled = Progress.wanted(sys.stderr, args.quiet)
+    bar = Progress("batch", sys.stderr, total=size, enabled=enabled, start=reader.offset, lang=args.lang)
+    noun = word("progress.lines", args.lang)
     last = line
     saved = time.monotonic()
     with _Signals() as signals:
@@ -483,7 +488,7 @@ def _run(
                     if now - saved >= CHECKPOINT_SECONDS:
                         save()
                         saved = now
-                bar.update(reader.offset, counts["assessed"] + counts["rejected"], "lines")
+                bar.update(reader.offset, counts["assessed"] + counts["rejected"], noun)
                 if signals.received is not None:
                     break
             if signals.received is None:
@@ -493,7 +498,7 @@ def _run(
             commit(last)
             save()
             sys.stderr.write(f"kol-trust: {e}\n")
-            where = _where(args, "stopped", committed[0], counts)
+            where = _where(args, word("batch.stopped", args.lang), committed[0], counts)
             sys.stderr.write(f"kol-trust: {where}; {_resume_hint(args, checkpoint)}\n")
             return 1
         except BaseException:
@@ -509,21 +514,25 @@ def _run(
         if signals.received is not None:
             commit(last)
             save()
-            where = _where(args, f"{signal.Signals(signals.received).name}: interrupted", committed[0], counts)
+            name = signal.Signals(signals.received).name
+            where = _where(args, word("batch.interrupted", args.lang, signal=name), committed[0], counts)
             sys.stderr.write(f"kol-trust: {where}; {_resume_hint(args, checkpoint)}\n")
             return 128 + signals.received
     if checkpoint is not None:
         checkpoint.remove()
     summary = BatchSummary(counts["assessed"] + counts["rejected"], counts["assessed"], counts["rejected"])
     if not args.quiet:
-        sys.stderr.write(f"kol-trust: {summary}\n")
+        line = word("batch.summary", args.lang, read=summary.read, assessed=summary.assessed, rejected=summary.rejected)
+        sys.stderr.write(f"kol-trust: {line}\n")
     return 0 if counts["rejected"] == 0 else 3
 
 
 def _where(args: argparse.Namespace, what: str, line: int, counts: dict[str, int]) -> str:
     total = None if args.input == "-" else _count_lines(args.input)
-    of = f" of {total}" if total is not None else ""
-    return f"{what} after {line}{of} lines ({counts['assessed']} assessed, {counts['rejected']} rejected, all written)"
+    values = {"what": what, "line": line, "assessed": counts["assessed"], "rejected": counts["rejected"]}
+    if total is None:
+        return word("batch.where", args.lang, **values)
+    return word("batch.where_of", args.lang, total=total, **values)
 
 
 def _closing(results: Generator[LineResult, None, None]) -> Iterator[LineResult]:
@@ -536,5 +545,5 @@ def _closing(results: Generator[LineResult, None, None]) -> Iterator[LineResult]
 
 def _resume_hint(args: argparse.Namespace, checkpoint: _Checkpoint | None) -> str:
     if checkpoint is None:
-        return "the output is not a file, so the run cannot be resumed"
-    return f"resume with: {_resume_command(args)}"
+        return word("batch.not_resumable", args.lang)
+    return word("batch.resume", args.lang, command=_resume_command(args))

@@ -35,7 +35,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..certification import certify, generate_key, load_private_key, private_key_to_pem, public_key_to_pem
+from ..checks import json_string
 from ..credentials import (
+    CredentialCheck,
+    CredentialStatus,
     StatusList,
     allocate_index,
     check_status_list_credential,
@@ -46,8 +49,11 @@ from ..credentials import (
 from ..credentials.proof import format_datetime, parse_datetime, read_document
 from ..errors import CertificationError, CertificationRefused, CredentialError
 from ..model import Case
+from ..numbers import localized
+from ..words import word
 from .common import (
     InputError,
+    add_lang,
     assess_document,
     case_rubric,
     input_name,
@@ -231,14 +237,52 @@ def _cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
         result = verify_credential(document, trusted_issuers=args.issuer, on=on, status_lists=lists)
     except Exception as e:  # SigningUnavailable
         raise InputError(str(e)) from None
-    out.write(f"{result.status.value}\n{result.detail}\n")
+    out.write(f"{result.status.value}\n{_detail(result, on, args.lang)}\n")
     if result.ok and result.certificate is not None:
         c = result.certificate
-        out.write(
-            f"serial {c.serial}; subject {c.subject_id!r}; tier {c.tier!r}; score {c.score:g}; "
-            f"checked at {format_datetime(on)} (UTC)\n"
-        )
+        if args.lang == "en":
+            out.write(
+                f"serial {c.serial}; subject {c.subject_id!r}; tier {c.tier!r}; score {c.score:g}; "
+                f"checked at {format_datetime(on)} (UTC)\n"
+            )
+        else:
+            score = localized(f"{c.score:g}", args.lang)
+            subject, tier, at = json_string(c.subject_id), json_string(c.tier), format_datetime(on)
+            line = word("verify.summary", args.lang, serial=c.serial, subject=subject, tier=tier, score=score, on=at)
+            out.write(line + "\n")
     return 0 if result.ok else 1
+
+
+def _detail(result: CredentialCheck, on: dt.datetime, lang: str) -> str:
+    """The second line of ``verify``: the library's detail in English; in Vietnamese, a sentence of the
+    catalogue when the certificate was read back, else the status word and the detail (a diagnostic, in
+    English)."""
+    if lang == "en":
+        return result.detail
+    status = word(f"credential.status.{result.status.value}", lang)
+    c, start, until = result.certificate, result.valid_from, result.valid_until
+    key = {
+        CredentialStatus.VALID: "verify.valid",
+        CredentialStatus.EXPIRED: "verify.expired",
+        CredentialStatus.NOT_YET_VALID: "verify.not_yet_valid",
+    }.get(result.status)
+    if key is None or c is None or start is None or until is None:
+        return word("verify.other", lang, status=status, detail=result.detail)
+    text = word(
+        key,
+        lang,
+        serial=c.serial,
+        subject=json_string(c.subject_id),
+        tier=json_string(c.tier),
+        issuer=result.issuer or "",
+        start=format_datetime(start),
+        until=format_datetime(until),
+        on=format_datetime(on),
+    )
+    if result.status_unchecked:
+        purposes = ", ".join(word(f"verify.purpose.{p}", lang) for p in result.status_unchecked)
+        text += word("verify.unchecked", lang, purposes=purposes)
+    return text
 
 
 def _cmd_list_new(args: argparse.Namespace, out: TextIO) -> int:
@@ -315,8 +359,9 @@ def _update_list(args: argparse.Namespace, out: TextIO, action: str) -> int:
     except CredentialError as e:
         raise InputError(str(e)) from None
     write_output(args.list, _json_text(document), out)
-    verb = {"revoke": "revoked", "suspend": "suspended", "restore": "restored"}[action]
-    out.write(f"index {index} {verb} in {data['id']} (list of {format_datetime(start)})\n")
+    verb = word(f"status_list.{action}", args.lang)
+    out.write(word("status_list.done", args.lang, index=index, verb=verb, id=data["id"], on=format_datetime(start)))
+    out.write("\n")
     return 0
 
 
@@ -336,6 +381,7 @@ def add_parsers(commands: Any) -> None:
     )
     p.add_argument("--out", required=True, metavar="KEY.pem", help="the private key file to create")
     p.add_argument("--public-out", metavar="PUB.pem", help="also write the public key here")
+    add_lang(p, "the output (the did:key, a code, is the same in both)")
     p.set_defaults(run=_cmd_keygen)
 
     p = commands.add_parser(
@@ -360,6 +406,7 @@ def add_parsers(commands: Any) -> None:
         help="the issuer's revocation or suspension list (repeatable, one of each); a random unused index is allocated",
     )
     p.add_argument("-o", "--output", required=True, metavar="CRED.json", help="the credential; - is stdout")
+    add_lang(p, "the output (the serial, a code, is the same in both; refusals are reported in English)")
     p.set_defaults(run=_cmd_certify)
 
     p = commands.add_parser(
@@ -379,6 +426,7 @@ def add_parsers(commands: Any) -> None:
         help="a status list credential (repeatable); one that does not verify makes the result malformed",
     )
     p.add_argument("--on", type=instant, metavar="TIME", help="check at this time (default: now, UTC)")
+    add_lang(p, "the detail lines (the status on the first line is a code, the same in both)")
     p.set_defaults(run=_cmd_verify)
 
     p = commands.add_parser(
@@ -397,6 +445,7 @@ def add_parsers(commands: Any) -> None:
     q.add_argument("--valid-days", type=whole_number(1), default=30, metavar="DAYS", help="how long it is valid")
     q.add_argument("--on", type=instant, metavar="TIME", help="validFrom (default: now, UTC)")
     q.add_argument("-o", "--output", required=True, metavar="LIST.json", help="the file to create")
+    add_lang(q, "the output (it prints nothing on success)")
     q.set_defaults(run=_cmd_list_new)
     for action, text in (
         ("revoke", "revoke a credential in a revocation list (permanent)"),
@@ -412,4 +461,5 @@ def add_parsers(commands: Any) -> None:
         which.add_argument("--credential", metavar="CRED.json", help="the credential (its index is read)")
         q.add_argument("--valid-days", type=whole_number(1), metavar="DAYS", help="default: as the list before")
         q.add_argument("--on", type=instant, metavar="TIME", help="the new validFrom (default: now, UTC)")
+        add_lang(q, "the line printed on success")
         q.set_defaults(run=lambda args, out, action=action: _update_list(args, out, action))

@@ -13,7 +13,10 @@ module, so the package has no import cycle.
   :class:`InputError` naming it, see :func:`input_name`).
 * Output: :func:`atomic_output`, :func:`write_output` (``-`` is standard
   output; a file appears only complete; a device or a pipe is written in
-  place), :func:`distinct_outputs`, :func:`output_error`, :func:`print_table`.
+  place), :func:`distinct_outputs`, :func:`output_error`, :func:`print_table`
+  (wrapped to :func:`table_width`), :func:`write_text` (lines wrapped to it).
+* Options every readable command shares: :func:`add_lang` (``--lang vi|en``),
+  :func:`add_width` (``--width COLUMNS``).
 * Rubrics: :func:`resolve_rubric` (``--rubric VERSION|FILE``),
   :func:`case_rubric` (``--rubric`` or the case's own rubric).
 * Assessing: :func:`assess_document` (errors name the file and the records).
@@ -27,6 +30,7 @@ import datetime as dt
 import errno
 import os
 import secrets
+import shutil
 import stat
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -41,11 +45,15 @@ from ..errors import EvidenceConflictError, Problem, RubricNotFoundError, Valida
 from ..model import Case
 from ..registry import load_rubric
 from ..rubric import Rubric
+from ..tables import display_width, text_table, wrap
 from ..wire import from_json, parse_rubric_text, rubric_format
+from ..words import LANGS
 
 __all__ = [
     "InputError",
     "OutputError",
+    "add_lang",
+    "add_width",
     "assess_document",
     "atomic_output",
     "case_rubric",
@@ -58,8 +66,10 @@ __all__ = [
     "print_table",
     "read_input",
     "resolve_rubric",
+    "table_width",
     "whole_number",
     "write_output",
+    "write_text",
 ]
 
 T = TypeVar("T")
@@ -245,13 +255,54 @@ def write_output(path: str, text: str, stdout: TextIO) -> None:
         f.write(text)
 
 
-def print_table(rows: Sequence[Sequence[str]], out: TextIO, *, indent: str = "") -> None:
+def table_width(given: int | None, out: TextIO) -> int | None:
+    """The width to wrap tables to: *given* (``--width``; 0: never wrap), else the
+    terminal's (``COLUMNS`` when set) when *out* is a terminal, else none (a file or a
+    pipe gets whole lines)."""
+    if given is not None:
+        return given if given > 0 else None
+    try:
+        terminal = out.isatty()
+    except (AttributeError, ValueError, OSError):
+        terminal = False
+    return shutil.get_terminal_size().columns if terminal else None
+
+
+def print_table(rows: Sequence[Sequence[str]], out: TextIO, *, indent: str = "", width: int | None = None) -> None:
     """Write *rows* to *out* as left-aligned columns two spaces apart, each line
-    after *indent* and without trailing spaces."""
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        cells = [cell.ljust(w) for cell, w in zip(row, widths, strict=True)]
-        out.write(indent + "  ".join(cells).rstrip() + "\n")
+    after *indent* and without trailing spaces; with *width*, the widest columns
+    wrap so that every line fits (:func:`kol_trust.tables.text_table`, words cut
+    when they must be)."""
+    for line in text_table(rows, indent, width, break_words=True):
+        out.write(line + "\n")
+
+
+def write_text(out: TextIO, text: str, width: int | None = None) -> None:
+    """Write the lines of *text* to *out*, each wrapped at spaces to *width* columns when given
+    (a line's leading spaces are kept on each of its lines)."""
+    for line in text.split("\n"):
+        if width is None or display_width(line) <= width:
+            out.write(line + "\n")
+            continue
+        body = line.lstrip(" ")
+        indent = line[: len(line) - len(body)]
+        for part in wrap(body, max(width - len(indent), 1)):
+            out.write(indent + part + "\n")
+
+
+def add_width(parser: argparse.ArgumentParser) -> None:
+    """Add ``--width COLUMNS`` (read by :func:`table_width`) to *parser*."""
+    parser.add_argument(
+        "--width",
+        type=whole_number(0),
+        metavar="COLUMNS",
+        help="wrap tables to this many columns (default: the terminal's; 0: never wrap)",
+    )
+
+
+def add_lang(parser: argparse.ArgumentParser, what: str, default: str = "en") -> None:
+    """Add ``--lang vi|en``, the language of *what* (every word from :mod:`kol_trust.words`), to *parser*."""
+    parser.add_argument("--lang", choices=LANGS, default=default, help=f"language of {what} (default: {default})")
 
 
 # -- rubrics -------------------------------------------------------------------------

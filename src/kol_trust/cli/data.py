@@ -22,7 +22,17 @@ from ..model import Evidence, Subject
 from ..pack import pack
 from ..synth import AS_OF, synthetic_cases
 from ..wire import from_json, to_json
-from .common import InputError, atomic_output, distinct_outputs, input_name, iso_date, open_input, whole_number
+from ..words import word
+from .common import (
+    InputError,
+    add_lang,
+    atomic_output,
+    distinct_outputs,
+    input_name,
+    iso_date,
+    open_input,
+    whole_number,
+)
 from .progress import CountingReader, Progress, input_size
 
 __all__ = ["add_parsers"]
@@ -58,6 +68,7 @@ def add_parsers(commands: Any) -> None:
     )
     p.add_argument("-o", "--output", metavar="OUT.jsonl", required=True, help="cases; - is standard output")
     p.add_argument("--quiet", action="store_true", help="no progress bar and no summary line")
+    add_lang(p, "the summary and progress lines")
     p.set_defaults(run=_cmd_synth)
 
     p = commands.add_parser(
@@ -76,6 +87,7 @@ def add_parsers(commands: Any) -> None:
     p.add_argument("-o", "--output", metavar="CASES.jsonl", required=True, help="cases; - is standard output")
     p.add_argument("--orphans", metavar="ORPHANS.jsonl", help="evidence naming no subject, one per line")
     p.add_argument("--quiet", action="store_true", help="no progress bar and no summary lines (bad lines are reported)")
+    add_lang(p, "the summary and progress lines (bad lines are reported in English)")
     p.set_defaults(run=_cmd_pack)
 
 
@@ -84,17 +96,18 @@ def add_parsers(commands: Any) -> None:
 
 def _cmd_synth(args: argparse.Namespace, out: TextIO) -> int:
     n = 0
-    bar = Progress("synth", sys.stderr, total=args.n, enabled=Progress.wanted(sys.stderr, args.quiet))
+    bar = Progress("synth", sys.stderr, total=args.n, enabled=Progress.wanted(sys.stderr, args.quiet), lang=args.lang)
+    noun = word("progress.cases", args.lang)
     try:
         with atomic_output(args.output, out) as f:
             for case in synthetic_cases(args.n, seed=args.seed, as_of=args.as_of):
                 f.write(to_json(case) + "\n")
                 n += 1
-                bar.update(n, n, "cases")
+                bar.update(n, n, noun)
     finally:
         bar.close()
     if not args.quiet:
-        sys.stderr.write(f"kol-trust: wrote {n} synthetic cases (seed {args.seed})\n")
+        sys.stderr.write(f"kol-trust: {word('synth.wrote', args.lang, n=n, seed=args.seed)}\n")
     return 0
 
 
@@ -102,7 +115,7 @@ def _cmd_synth(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _read(
-    path: str, cls: type[T], bad: Callable[[str, int, str], None], bar: Progress, done: int
+    path: str, cls: type[T], bad: Callable[[str, int, str], None], bar: Progress, done: int, noun: str
 ) -> list[tuple[int, T]]:
     """The parsed lines of a JSON Lines file with their line numbers; a bad
     line is passed to *bad* and skipped; blank lines are skipped.  *bar*
@@ -111,7 +124,7 @@ def _read(
     with open_input(path) as stream:
         reader = CountingReader(stream, done)
         for n, raw in enumerate(read_lines(reader), start=1):
-            bar.update(reader.offset, n, "lines read")
+            bar.update(reader.offset, n, noun)
             text = raw.removesuffix(b"\n").removesuffix(b"\r")
             if len(text) > DEFAULT_MAX_LINE_BYTES:
                 bad(path, n, f"line longer than {DEFAULT_MAX_LINE_BYTES} bytes: not parsed")
@@ -132,7 +145,7 @@ def _cmd_pack(args: argparse.Namespace, out: TextIO) -> int:
     enabled = Progress.wanted(sys.stderr, args.quiet)
     sizes = [_size_of(args.subjects), _size_of(args.evidence)]
     total = None if None in sizes else sum(s for s in sizes if s is not None)
-    bar = Progress("pack", sys.stderr, total=total, enabled=enabled)
+    bar = Progress("pack", sys.stderr, total=total, enabled=enabled, lang=args.lang)
 
     def bad(path: str, line: int, error: str) -> None:
         bar.close()  # the message on a line of its own
@@ -168,7 +181,8 @@ def _pack(
 
     subjects: dict[str, Subject] = {}
     first_line: dict[str, int] = {}
-    for n, subject in _read(args.subjects, Subject, counted, bar, 0):
+    lines_read = word("progress.lines_read", args.lang)
+    for n, subject in _read(args.subjects, Subject, counted, bar, 0, lines_read):
         if subject.id in subjects:
             counted(
                 args.subjects,
@@ -178,16 +192,17 @@ def _pack(
         else:
             subjects[subject.id] = subject
             first_line[subject.id] = n
-    evidence = [record for _, record in _read(args.evidence, Evidence, counted, bar, first)]
+    evidence = [record for _, record in _read(args.evidence, Evidence, counted, bar, first, lines_read)]
     cases, orphans = pack(subjects.values(), evidence, as_of=args.as_of, rubric_version=args.rubric)
 
     bar.close()
-    writing = Progress("pack", sys.stderr, total=len(cases), enabled=enabled)
+    writing = Progress("pack", sys.stderr, total=len(cases), enabled=enabled, lang=args.lang)
+    written = word("progress.cases_written", args.lang)
     try:
         with atomic_output(args.output, out) as f:
             for n, case in enumerate(cases, start=1):
                 f.write(to_json(case) + "\n")
-                writing.update(n, n, "cases written")
+                writing.update(n, n, written)
     finally:
         writing.close()
     if args.orphans is not None:
@@ -197,14 +212,24 @@ def _pack(
     if orphans and not args.quiet:
         unknown = sorted({r.subject_id for r in orphans})
         shown = ", ".join(unknown[:5]) + (", …" if len(unknown) > 5 else "")
-        where = f"written to {args.orphans}" if args.orphans is not None else "not written (use --orphans FILE)"
-        sys.stderr.write(
-            f"kol-trust: {len(orphans)} evidence records name no subject ({len(unknown)} unknown ids: {shown}); "
-            f"{where}\n"
+        lang = args.lang
+        where = (
+            word("pack.orphans_written", lang, path=args.orphans)
+            if args.orphans is not None
+            else word("pack.orphans_not_written", lang)
         )
+        line = word("pack.orphans", lang, n=len(orphans), unknown=len(unknown), ids=shown, where=where)
+        sys.stderr.write(f"kol-trust: {line}\n")
     if not args.quiet:
-        sys.stderr.write(
-            f"kol-trust: {len(cases)} cases from {len(subjects)} subjects and {len(evidence)} evidence records; "
-            f"{len(evidence) - len(orphans)} packed, {len(orphans)} orphaned, {bad_lines} bad lines skipped\n"
+        line = word(
+            "pack.summary",
+            args.lang,
+            cases=len(cases),
+            subjects=len(subjects),
+            evidence=len(evidence),
+            packed=len(evidence) - len(orphans),
+            orphaned=len(orphans),
+            bad=bad_lines,
         )
+        sys.stderr.write(f"kol-trust: {line}\n")
     return 0 if bad_lines == 0 and not orphans else 3

@@ -23,6 +23,8 @@ import stat
 import time
 from typing import BinaryIO, TextIO
 
+from ..words import word
+
 __all__ = ["CountingReader", "Progress", "input_size"]
 
 _BLOCKS = " ▏▎▍▌▋▊▉█"
@@ -44,11 +46,15 @@ class Progress:
     :meth:`update` takes the work done so far in the unit of *total* (bytes
     read, or items), the number of items to show (lines, cases) and their
     noun; *start* is work already done before this run (a resumed batch), not
-    counted in the rate.
+    counted in the rate.  *lang* is the language of its words (the noun is the caller's,
+    from the catalogue; the time left is ``ETA`` or ``còn``).
     """
 
-    def __init__(self, label: str, stream: TextIO, *, total: int | None, enabled: bool, start: int = 0) -> None:
+    def __init__(
+        self, label: str, stream: TextIO, *, total: int | None, enabled: bool, start: int = 0, lang: str = "en"
+    ) -> None:
         self.label = label
+        self.eta = word("progress.eta", lang)
         self.stream = stream
         self.total = total if total else None
         self.enabled = enabled
@@ -81,7 +87,7 @@ class Progress:
         parts += [f"{_count(items)} {noun}", f"{_count(round(rate))}/s"]
         if self.total is not None and done > self.start:
             left = (self.total - done) * elapsed / (done - self.start)
-            parts.append(f"ETA {_clock(max(left, 0.0))}")
+            parts.append(f"{self.eta} {_clock(max(left, 0.0))}")
         return " ".join(parts)
 
     def update(self, done: int, items: int, noun: str) -> None:

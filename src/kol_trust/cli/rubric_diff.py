@@ -12,7 +12,7 @@ from typing import Any, TextIO
 from ..authoring.diff import diff_rubrics
 from ..errors import KolTrustError
 from ..wire import to_json
-from .common import InputError, resolve_rubric
+from .common import InputError, add_lang, resolve_rubric
 
 __all__ = ["add_parsers"]
 
@@ -31,6 +31,7 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("old", metavar="OLD", help="the earlier rubric: a built-in version such as 1.0.0, or a file")
     p.add_argument("new", metavar="NEW", help="the later rubric: a built-in version, or a rubric file (JSON or TOML)")
     p.add_argument("--format", choices=("table", "markdown", "json"), default="table")
+    add_lang(p, "the table or the Markdown report")
     p.set_defaults(run=_cmd)
 
 
@@ -44,7 +45,7 @@ def _cmd(args: argparse.Namespace, out: TextIO) -> int:
     if args.format == "json":
         out.write(to_json(diff, indent=2) + "\n")
     elif args.format == "markdown":
-        out.write(diff.format_markdown())
+        out.write(diff.format_markdown(args.lang))
     else:
-        out.write(diff.format_table())
+        out.write(diff.format_table(args.lang))
     return 0 if diff.ok else 1

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import shutil
 from typing import Any, TextIO
 
 from ..authoring.draft import rubric_toml
 from ..authoring.show import rubric_markdown, rubric_table
 from ..registry import load_rubric
 from ..wire import rubric_digest, to_json
-from .common import resolve_rubric, whole_number
+from ..words import word
+from .common import add_lang, add_width, resolve_rubric, table_width
 
 __all__ = ["add_parsers"]
 
@@ -18,16 +18,9 @@ __all__ = ["add_parsers"]
 def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     # A built-in version or a file; every problem, each with its JSON path, one per line (exit code 2).
     rubric = resolve_rubric(args.file)
-    out.write(f"valid: {rubric.id} {rubric.version} {rubric_digest(rubric)}\n")
+    out.write(word("rubric.valid", args.lang, id=rubric.id, version=rubric.version, digest=rubric_digest(rubric)))
+    out.write("\n")
     return 0
-
-
-def _columns(given: int | None, out: TextIO) -> int | None:
-    """The width to wrap tables to: ``--width``, else the terminal's (``COLUMNS`` when
-    set) when writing to a terminal, else none (a file or a pipe gets whole lines)."""
-    if given is not None:
-        return given if given > 0 else None
-    return shutil.get_terminal_size().columns if out.isatty() else None
 
 
 def _cmd_show(args: argparse.Namespace, out: TextIO) -> int:
@@ -39,7 +32,7 @@ def _cmd_show(args: argparse.Namespace, out: TextIO) -> int:
     elif args.format == "markdown":
         out.write(rubric_markdown(rubric, args.lang))
     else:
-        out.write(rubric_table(rubric, args.lang, width=_columns(args.width, out)))
+        out.write(rubric_table(rubric, args.lang, width=table_width(args.width, out)))
     return 0
 
 
@@ -58,6 +51,7 @@ def add_parsers(sub: Any) -> None:
     p.add_argument(
         "file", metavar="FILE|VERSION", help="the rubric file, or a built-in version; - reads JSON from standard input"
     )
+    add_lang(p, "the line printed for a valid rubric (problems are reported in English)")
     p.set_defaults(run=_cmd_validate)
 
     p = sub.add_parser(
@@ -71,7 +65,7 @@ def add_parsers(sub: Any) -> None:
         metavar="VERSION|FILE",
         help="a built-in version such as 1.0.0, or a rubric file (JSON, or TOML when it ends in .toml)",
     )
-    p.add_argument("--lang", choices=("vi", "en"), default="en", help="language of titles (default: en)")
+    add_lang(p, "the table or the Markdown page: titles, labels and notes")
     p.add_argument(
         "--format",
         choices=("table", "markdown", "json", "toml"),
@@ -79,10 +73,5 @@ def add_parsers(sub: Any) -> None:
         help="table (default), markdown, or the rubric's document with defaults filled in, as JSON or TOML "
         "(a draft of a new version: it loads back to the same digest)",
     )
-    p.add_argument(
-        "--width",
-        type=whole_number(0),
-        metavar="COLUMNS",
-        help="wrap the table to this many columns (default: the terminal's; 0: never wrap)",
-    )
+    add_width(p)
     p.set_defaults(run=_cmd_show)

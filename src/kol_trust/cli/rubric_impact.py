@@ -29,8 +29,10 @@ from ..authoring.impact import ImpactReport, impact
 from ..batch import DEFAULT_MAX_LINE_BYTES, read_lines
 from ..errors import ValidationError
 from ..model import Case
+from ..numbers import localized
 from ..wire import from_json, to_dict
-from .common import input_name, open_input, print_table, resolve_rubric
+from ..words import word
+from .common import add_lang, add_width, input_name, open_input, print_table, resolve_rubric, table_width, write_text
 from .progress import CountingReader, Progress, input_size
 
 __all__ = ["add_parsers", "print_impact"]
@@ -50,17 +52,18 @@ def _top(text: str) -> int:
     return value
 
 
-def _num(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}"
+def _num(value: float | None, lang: str) -> str:
+    return "—" if value is None else localized(f"{value:.1f}", lang)
 
 
-def _signed(value: float | None) -> str:
-    return "—" if value is None else f"{value:+.1f}"
+def _signed(value: float | None, lang: str) -> str:
+    return "—" if value is None else localized(f"{value:+.1f}", lang)
 
 
-def _effect(cap: float | None, disqualify: bool) -> str:
-    parts = ([f"cap {cap:g}"] if cap is not None else []) + (["disqualifies"] if disqualify else [])
-    return ", ".join(parts) or "no effect"
+def _effect(cap: float | None, disqualify: bool, lang: str) -> str:
+    parts = [word("impact.cap", lang, cap=localized(f"{cap:g}", lang))] if cap is not None else []
+    parts += [word("impact.disqualifies", lang)] if disqualify else []
+    return ", ".join(parts) or word("impact.no_effect", lang)
 
 
 def _ref(report: ImpactReport, which: str) -> str:
@@ -69,41 +72,64 @@ def _ref(report: ImpactReport, which: str) -> str:
     return f"{ref.id} {ref.version}" + (f" ({ref.digest[:19]}…)" if same_name else "")
 
 
-def print_impact(report: ImpactReport, out: TextIO, *, lines: list[int] | None = None) -> None:
-    """The readable report; *lines* maps case indexes to line numbers, when the cases came from a file."""
+def _plural(key: str, n: int, lang: str, **values: object) -> str:
+    """The catalogue's ``key_one`` for one, else ``key``, with ``{n}`` filled in."""
+    return word(f"{key}_one" if n == 1 else key, lang, n=n, **values)
+
+
+def print_impact(
+    report: ImpactReport, out: TextIO, *, lines: list[int] | None = None, lang: str = "en", width: int | None = None
+) -> None:
+    """The readable report, every word in *lang*; *lines* maps case indexes to line numbers, when the
+    cases came from a file; wide tables wrap to *width* columns."""
 
     def where(index: int) -> str:
-        return f"line {lines[index]}" if lines is not None else f"case {index}"
+        return word("impact.line", lang, n=lines[index]) if lines is not None else word("impact.case", lang, n=index)
 
-    out.write(f"Impact of {_ref(report, 'old')} → {_ref(report, 'new')}: ")
-    out.write(f"{report.assessed} case{'s' if report.assessed != 1 else ''} assessed\n")
+    def say(text: str) -> None:
+        write_text(out, text, width)
 
-    out.write("\nTier transitions (rows: old tier, columns: new tier)\n")
+    def none() -> None:
+        say(f"  {word('impact.none', lang)}")
+
+    heading = word("impact.heading", lang, old=_ref(report, "old"), new=_ref(report, "new"))
+    say(f"{heading} {_plural('impact.assessed', report.assessed, lang)}")
+
+    say(f"\n{word('impact.transitions', lang)}")
     print_table(
         [
-            ["old \\ new", *report.tiers],
+            [word("impact.old_new", lang), *report.tiers],
             *([t, *map(str, row)] for t, row in zip(report.tiers, report.matrix, strict=True)),
         ],
         out,
         indent="  ",
+        width=width,
     )
 
-    out.write(
-        f"\nCertification: {report.newly_certified} newly certified, {report.no_longer_certified} no longer certified\n"
-    )
+    newly, no_longer = report.newly_certified, report.no_longer_certified
+    say("\n" + word("impact.certification", lang, newly=newly, no_longer=no_longer))
 
     d = report.deltas
-    out.write(
-        f"\nScore deltas (new − old): count {d.count}, min {_signed(d.min)}, median {_signed(d.median)}, "
-        f"max {_signed(d.max)}, mean {'—' if d.mean is None else f'{d.mean:+.3f}'}"
-        + (f", bins of {d.bin_width:g} points\n" if d.bin_width is not None else "\n")
+    mean = "—" if d.mean is None else localized(f"{d.mean:+.3f}", lang)
+    stats = word(
+        "impact.deltas",
+        lang,
+        count=d.count,
+        min=_signed(d.min, lang),
+        median=_signed(d.median, lang),
+        max=_signed(d.max, lang),
+        mean=mean,
     )
+    if d.bin_width is not None:
+        stats += word("impact.bins", lang, width=localized(f"{d.bin_width:g}", lang))
+    say(f"\n{stats}")
     if d.histogram:
         peak = max(b.count for b in d.histogram)
+        sep = ";" if lang == "vi" else ","  # a decimal comma inside: the interval's ends apart with a semicolon
         print_table(
             [
                 [
-                    f"[{b.low:+.1f}, {b.high:+.1f})",
+                    f"[{_signed(b.low, lang)}{sep} {_signed(b.high, lang)})",
                     str(b.count),
                     "#" * max(1, round(40 * b.count / peak)),
                 ]
@@ -111,45 +137,51 @@ def print_impact(report: ImpactReport, out: TextIO, *, lines: list[int] | None =
             ],
             out,
             indent="  ",
+            width=width,
         )
 
-    for title, counts in (
-        ("Gates newly triggered", report.gates_newly_triggered),
-        ("Gates no longer triggered", report.gates_no_longer_triggered),
+    for key, counts in (
+        ("impact.gates_newly", report.gates_newly_triggered),
+        ("impact.gates_no_longer", report.gates_no_longer_triggered),
     ):
-        out.write(f"\n{title}\n")
+        say(f"\n{word(key, lang)}")
         if counts:
-            print_table([[g.gate, str(g.count)] for g in counts], out, indent="  ")
+            print_table([[g.gate, str(g.count)] for g in counts], out, indent="  ", width=width)
         else:
-            out.write("  none\n")
+            none()
 
-    out.write("\nBiggest movers\n")
+    say(f"\n{word('impact.movers', lang)}")
     if report.movers:
-        rows = [["subject", "where", "old", "new", "delta", "why"]]
+        head = ("subject", "where", "old", "new", "delta", "why")
+        rows = [[word(f"impact.{key}", lang) for key in head]]
         for m in report.movers:
-            why = [f"{c.criterion} loss {_num(c.old_loss)}→{_num(c.new_loss)}" for c in m.criteria]
+            why = [
+                word("impact.loss", lang, criterion=c.criterion, old=_num(c.old_loss, lang), new=_num(c.new_loss, lang))
+                for c in m.criteria
+            ]
             why += [f"+{g}" for g in m.gates_added] + [f"-{g}" for g in m.gates_removed]
             why += [
-                f"~{g.gate} {_effect(g.old_cap, g.old_disqualify)}→{_effect(g.new_cap, g.new_disqualify)}"
+                f"~{g.gate} {_effect(g.old_cap, g.old_disqualify, lang)}→{_effect(g.new_cap, g.new_disqualify, lang)}"
                 for g in m.gates_changed
             ]
             rows.append(
                 [
                     m.subject_id,
                     where(m.index),
-                    f"{m.old_score:.1f} {m.old_tier}",
-                    f"{m.new_score:.1f} {m.new_tier}",
-                    f"{m.delta:+.1f}",
+                    f"{_num(m.old_score, lang)} {m.old_tier}",
+                    f"{_num(m.new_score, lang)} {m.new_tier}",
+                    _signed(m.delta, lang),
                     "; ".join(why) or "—",
                 ]
             )
-        print_table(rows, out, indent="  ")
+        print_table(rows, out, indent="  ", width=width)
     else:
-        out.write("  none\n")
+        none()
 
     if report.failures:
-        out.write("\nCases that could not be assessed\n")
-        print_table([[where(f.index), f.subject_id, _one_line(f.error)] for f in report.failures], out, indent="  ")
+        say(f"\n{word('impact.failures', lang)}")
+        rows = [[where(f.index), f.subject_id, _one_line(f.error)] for f in report.failures]
+        print_table(rows, out, indent="  ", width=width)
 
 
 _TOO_LONG = f"line longer than {DEFAULT_MAX_LINE_BYTES} bytes: not parsed"
@@ -160,8 +192,9 @@ class _Cases:
     their line numbers, the rejected lines (number, message) and the
     non-empty lines read fill in as it goes."""
 
-    def __init__(self, path: str, err: TextIO, bar: Progress) -> None:
+    def __init__(self, path: str, err: TextIO, bar: Progress, lang: str) -> None:
         self.path, self.err, self.bar = path, err, bar
+        self.noun = word("progress.cases", lang)
         self.lines: list[int] = []
         self.rejected: list[tuple[int, str]] = []
         self.read = 0
@@ -171,7 +204,7 @@ class _Cases:
             self.bar.total = input_size(stream)
             reader = CountingReader(stream)
             for number, raw in enumerate(read_lines(reader), start=1):
-                self.bar.update(reader.offset, self.read, "cases")
+                self.bar.update(reader.offset, self.read, self.noun)
                 if not raw.strip():
                     continue
                 self.read += 1
@@ -201,8 +234,9 @@ def _with_lines(items: Any, lines: list[int]) -> Any:
 def _cmd_impact(args: argparse.Namespace, out: TextIO) -> int:
     old = resolve_rubric(args.old)
     new = resolve_rubric(args.new)
-    bar = Progress("rubric impact", sys.stderr, total=None, enabled=Progress.wanted(sys.stderr, args.quiet))
-    cases = _Cases(args.cases, sys.stderr, bar)
+    enabled = Progress.wanted(sys.stderr, args.quiet)
+    bar = Progress("rubric impact", sys.stderr, total=None, enabled=enabled, lang=args.lang)
+    cases = _Cases(args.cases, sys.stderr, bar, args.lang)
     try:
         report = impact(old, new, cases, top=args.top)
     finally:
@@ -232,14 +266,14 @@ def _cmd_impact(args: argparse.Namespace, out: TextIO) -> int:
             + "\n"
         )
     else:
-        out.write(
-            f"Cases file {args.cases}: {read} line{'s' if read != 1 else ''} read, {report.assessed} assessed, "
-            f"{len(rejected)} rejected, {failed} failed\n\n"
-        )
-        print_impact(report, out, lines=lines)
+        lang, width = args.lang, table_width(args.width, out)
+        counts = {"assessed": report.assessed, "rejected": len(rejected), "failed": failed}
+        write_text(out, _plural("impact.cases_file", read, lang, cases=args.cases, **counts) + "\n", width)
+        print_impact(report, out, lines=lines, lang=lang, width=width)
         if rejected:
-            out.write("\nRejected lines\n")
-            print_table([[f"line {n}", m] for n, m in rejected], out, indent="  ")
+            write_text(out, f"\n{word('impact.rejected', lang)}", width)
+            rows = [[word("impact.line", lang, n=n), m] for n, m in rejected]
+            print_table(rows, out, indent="  ", width=width)
     return 0
 
 
@@ -258,4 +292,6 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument("--top", type=_top, default=10, metavar="N", help="how many biggest movers to list (default 10)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_lang(p, "the report and the progress bar (rejected lines are reported in English)")
+    add_width(p)
     p.set_defaults(run=_cmd_impact)

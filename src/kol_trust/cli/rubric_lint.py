@@ -18,24 +18,24 @@ from typing import Any, TextIO
 from ..authoring.lint import Finding, lint_rubric
 from ..engine import compile_rubric
 from ..wire import to_dict
-from .common import print_table, resolve_rubric
+from ..words import word
+from .common import add_lang, add_width, print_table, resolve_rubric, table_width, write_text
 
 __all__ = ["add_parsers", "print_findings"]
 
 
-def print_findings(findings: tuple[Finding, ...], out: TextIO) -> None:
-    """The readable list of *findings*."""
+def print_findings(findings: tuple[Finding, ...], out: TextIO, lang: str = "en", width: int | None = None) -> None:
+    """The readable list of *findings*, every word in *lang*; the message column wraps to the terminal
+    (:func:`~kol_trust.cli.common.print_table`)."""
     if not findings:
-        out.write("no findings\n")
+        write_text(out, word("lint.none", lang), width)
         return
-    print_table(
-        [["code", "severity", "path", "message"], *([f.code, f.severity, f.path, f.message] for f in findings)], out
-    )
+    head = [word(f"lint.{key}", lang) for key in ("code", "severity", "path", "message")]
+    rows = [head, *([f.code, word(f"lint.{f.severity}", lang), f.path, f.text(lang)] for f in findings)]
+    print_table(rows, out, width=width)
     errors = sum(f.severity == "error" for f in findings)
-    out.write(
-        f"\n{len(findings)} finding{'s' if len(findings) != 1 else ''}: {errors} error(s), "
-        f"{len(findings) - errors} warning(s)\n"
-    )
+    key = "lint.summary_one" if len(findings) == 1 else "lint.summary"
+    write_text(out, "\n" + word(key, lang, n=len(findings), errors=errors, warnings=len(findings) - errors), width)
 
 
 def _cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
@@ -45,8 +45,9 @@ def _cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
         doc: dict[str, Any] = {"rubric": to_dict(compile_rubric(rubric).ref), "findings": to_dict(findings)}
         out.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     else:
-        out.write(f"Rubric {rubric.id} {rubric.version}\n")
-        print_findings(findings, out)
+        width = table_width(args.width, out)
+        write_text(out, word("lint.heading", args.lang, id=rubric.id, version=rubric.version), width)
+        print_findings(findings, out, args.lang, width)
     return 1 if findings else 0
 
 
@@ -60,4 +61,6 @@ def add_parsers(sub: Any) -> None:
     )
     p.add_argument("rubric", metavar="FILE|VERSION", help="a rubric file (JSON, or TOML) or a built-in version")
     p.add_argument("--format", choices=("table", "json"), default="table")
+    add_lang(p, "the table")
+    add_width(p)
     p.set_defaults(run=_cmd_lint)

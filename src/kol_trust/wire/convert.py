@@ -72,7 +72,7 @@ def _structure_bool(value: Any, _: type) -> bool:
 
 def _structure_date(value: Any, _: type) -> dt.date:
     if not isinstance(value, str) or not DATE_PATTERN.fullmatch(value):
-        raise Invalid(f"expected a date 'YYYY-MM-DD', got {describe(value)}")
+        raise Invalid(f'expected a date "YYYY-MM-DD", got {describe(value)}')
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
@@ -168,9 +168,9 @@ def _structure_condition(value: Any, _: Any) -> Condition:
     tag = value.get("type")
     cls = CONDITION_TYPES.get(tag) if isinstance(tag, str) else None
     if cls is None:
-        choices = ", ".join(repr(k) for k in CONDITION_TYPES)
+        choices = ", ".join(json_string(k) for k in CONDITION_TYPES)
         if tag is None:
-            raise Invalid(f"'type' is missing; expected one of {choices}")
+            raise Invalid(f'"type" is missing; expected one of {choices}')
         raise Invalid(f"unknown condition type {describe(tag)}; expected one of {choices}")
     rest = {k: v for k, v in value.items() if k != "type"}
     result: Condition = converter.structure(rest, cls)

@@ -29,7 +29,7 @@ from typing import Any
 import attrs
 
 from ..assessment import CriterionResult
-from ..canonical import DOCUMENT_ENUMS, drops_none
+from ..canonical import DOCUMENT_ENUMS, drops_none, in_document
 from ..codegen import generated
 from ..fieldtypes import is_homogeneous_tuple, item_type, optional_of
 from ..rubric import CONDITION_TYPES
@@ -130,7 +130,7 @@ def _class_writer(cls: type) -> _Write | None:
     attrs.resolve_types(cls)
     plan = []
     for a in attrs.fields(cls):
-        if not a.init:
+        if not in_document(a):
             continue
         # None is handled in the object's writer: an ``X | None`` field gets X's writer.
         inner = optional_of(a.type)
