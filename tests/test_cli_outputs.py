@@ -11,10 +11,11 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from kol_trust.cli import main
+from kol_trust.cli import common, main
 from kol_trust.synth import synthetic_cases
 from kol_trust.wire import to_json
 
@@ -275,4 +276,36 @@ def test_synth_interrupted_leaves_no_temporary_file(tmp_path: Path, sig: str, co
     proc.send_signal(getattr(signal, sig))
     _, stderr = proc.communicate(timeout=60)
     assert (proc.returncode, stderr.decode()) == (code, f"kol-trust: {said}\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+class _Interrupted(Exception):
+    pass
+
+
+def test_an_interrupt_just_after_the_temporary_file_appears_removes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window between creating the temporary file and the block that
+    removes it on failure is closed: a SIGINT sent at that very moment is held
+    back and delivered inside the block."""
+    import signal
+
+    real_open = os.open
+
+    def open_then_interrupt(*args: Any, **kwargs: Any) -> int:
+        fd = real_open(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGINT)  # as a Ctrl-C would, the instant the file exists
+        return fd
+
+    def raise_interrupted(signum: int, frame: Any) -> None:
+        raise _Interrupted
+
+    previous = signal.signal(signal.SIGINT, raise_interrupted)
+    try:
+        monkeypatch.setattr(common.os, "open", open_then_interrupt)
+        with pytest.raises(_Interrupted), common.atomic_output(str(tmp_path / "out.txt"), sys.stdout) as f:
+            f.write("never finished\n")
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert list(tmp_path.iterdir()) == []
