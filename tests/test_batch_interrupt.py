@@ -208,6 +208,28 @@ def test_sigint_then_sigterm_then_resume(tmp_path: Path, corpus: dict[str, Path 
     _resume(tmp_path, corpus)
 
 
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_second_signal_stops_at_once_with_the_same_exit_code(
+    tmp_path: Path, corpus: dict[str, Path | bytes], sig: signal.Signals
+) -> None:
+    """A second SIGTERM while the run winds down is still a SIGTERM: exit 143
+    (it was 130, as if Ctrl-C had been pressed); a second SIGINT exits 130."""
+    src = corpus["input"]
+    assert isinstance(src, Path)
+    proc = _start(src, tmp_path / "out.jsonl", tmp_path / "err.jsonl")
+    _wait_for_workers(proc)
+    time.sleep(0.1)
+    proc.send_signal(sig)
+    time.sleep(0.002)
+    proc.send_signal(sig)
+    _, stderr = proc.communicate(timeout=60)
+    # 128 + sig from the command; -sig when the second came after the command
+    # had given the signal back to its default handler, as it exited.
+    assert proc.returncode in (128 + sig, -sig), stderr.decode()
+    assert _group_gone(proc.pid)
+    assert {p.name for p in tmp_path.iterdir()} <= {"out.jsonl", "err.jsonl", "out.jsonl.checkpoint"}
+
+
 @pytest.mark.parametrize("repeat", range(REPEATS))
 def test_kill_9_of_the_parent(tmp_path: Path, corpus: dict[str, Path | bytes], repeat: int) -> None:
     rng = random.Random(f"parent-{repeat}")

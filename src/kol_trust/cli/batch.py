@@ -295,7 +295,9 @@ class _Checkpoint:
 
 class _Signals:
     """SIGINT and SIGTERM set :attr:`received` (the run stops between lines);
-    a second one stops at once (``KeyboardInterrupt``)."""
+    a second one stops at once, as the handler it replaced would (a SIGINT
+    with ``KeyboardInterrupt``, exit 130; a SIGTERM with the command's own
+    handler, exit 143)."""
 
     def __init__(self) -> None:
         self.received: int | None = None
@@ -303,6 +305,9 @@ class _Signals:
 
     def __call__(self, signum: int, frame: FrameType | None) -> None:
         if self.received is not None:
+            previous = self.previous.get(signum)
+            if callable(previous):
+                previous(signum, frame)
             raise KeyboardInterrupt
         self.received = signum
 
