@@ -28,6 +28,7 @@ from kol_trust.certification import (
     review,
     validity_end,
 )
+from kol_trust.checks import json_string
 from kol_trust.errors import (
     CertificationError,
     CertificationRefused,
@@ -214,10 +215,10 @@ def test_refused_for_a_disqualified_subject() -> None:
         certify(a, issuer=ISSUER, issued_on=DAY)
     reasons = info.value.reasons
     assert len(reasons) == 2
-    assert "'not-rated'" in reasons[0] and "not a certified tier" in reasons[0]
-    assert "'high-trust': score ≥ 85, every pillar ≥ 70, coverage ≥ 80" in reasons[0]
-    assert "'trusted': score ≥ 70" in reasons[0]
-    assert "'G-FALSE-AD'" in reasons[1] and "disqualifying" in reasons[1]
+    assert '"not-rated"' in reasons[0] and "not a certified tier" in reasons[0]
+    assert '"high-trust": score ≥ 85, every pillar ≥ 70, coverage ≥ 80' in reasons[0]
+    assert '"trusted": score ≥ 70' in reasons[0]
+    assert '"G-FALSE-AD"' in reasons[1] and "disqualifying" in reasons[1]
     assert all(r in str(info.value) for r in reasons)
     assert isinstance(info.value, kt.KolTrustError)
     again = pickle.loads(pickle.dumps(info.value))
@@ -230,7 +231,7 @@ def test_refused_for_a_tier_that_is_not_certified() -> None:
     with pytest.raises(CertificationRefused) as info:
         certify(a, issuer=ISSUER, issued_on=DAY)
     assert len(info.value.reasons) == 1
-    assert "'developing' (Needs improvement) is not a certified tier" in info.value.reasons[0]
+    assert '"developing" (Needs improvement) is not a certified tier' in info.value.reasons[0]
     assert f"(score {a.score:g}, lowest pillar " in info.value.reasons[0]
     assert f"coverage {a.coverage:g})" in info.value.reasons[0]
 
@@ -243,7 +244,7 @@ def test_refused_for_a_vector_with_a_gate() -> None:
         certify(a, issuer=ISSUER, issued_on=a.as_of)
     for gate in a.gates:
         if gate.disqualify:
-            assert any(f"{gate.id!r}" in r for r in info.value.reasons)
+            assert any(json_string(gate.id) in r for r in info.value.reasons)
 
 
 def test_refused_before_as_of(assessment: kt.Assessment) -> None:
@@ -419,7 +420,7 @@ except SigningUnavailable as e:
 def test_review_keep(cert: Certificate, assessment: kt.Assessment) -> None:
     r = review(cert, assessment)
     assert r.outcome is ReviewOutcome.KEEP and r.tier == "high-trust"
-    assert r.reasons == ("the subject still reaches tier 'high-trust' (High trust), with score 91.4",)
+    assert r.reasons == ('the subject still reaches tier "high-trust" (High trust), with score 91.4',)
 
 
 def test_review_downgrade(cert: Certificate) -> None:
@@ -428,7 +429,7 @@ def test_review_downgrade(cert: Certificate) -> None:
     assert a.certified and a.tier == "trusted"
     r = review(cert, a)
     assert r.outcome is ReviewOutcome.DOWNGRADE and r.tier == "trusted"
-    assert "below the certificate's 'high-trust'" in r.reasons[0]
+    assert 'below the certificate\'s "high-trust"' in r.reasons[0]
     assert len(r.reasons) == 1
 
 
@@ -438,7 +439,7 @@ def test_review_keep_at_a_higher_tier() -> None:
     assert lower.tier == "trusted"
     r = review(lower, kt.assess_case(HIGH))
     assert r.outcome is ReviewOutcome.KEEP
-    assert "above the certificate's 'trusted'" in r.reasons[0] and "new certificate" in r.reasons[0]
+    assert 'above the certificate\'s "trusted"' in r.reasons[0] and "new certificate" in r.reasons[0]
 
 
 def test_review_suspend_for_a_gate(cert: Certificate) -> None:
@@ -446,7 +447,7 @@ def test_review_suspend_for_a_gate(cert: Certificate) -> None:
     assert "G-FALSE-AD" in [g.id for g in a.gates]
     r = review(cert, a)
     assert r.outcome is ReviewOutcome.SUSPEND
-    assert any("'G-FALSE-AD'" in reason and "disqualifying" in reason for reason in r.reasons)
+    assert any('"G-FALSE-AD"' in reason and "disqualifying" in reason for reason in r.reasons)
     assert any("not a certified tier" in reason for reason in r.reasons)
 
 
@@ -455,7 +456,7 @@ def test_review_suspend_for_a_low_tier(cert: Certificate) -> None:
     assert a.tier == "developing" and not a.gates
     r = review(cert, a)
     assert r.outcome is ReviewOutcome.SUSPEND and len(r.reasons) == 1
-    assert "'developing' (Needs improvement)" in r.reasons[0] and "'high-trust'" in r.reasons[0]
+    assert '"developing" (Needs improvement)' in r.reasons[0] and '"high-trust"' in r.reasons[0]
 
 
 def test_review_notes(cert: Certificate) -> None:
@@ -465,7 +466,7 @@ def test_review_notes(cert: Certificate) -> None:
     rubric = kt.load_rubric("1.0.0")
     other = attrs.evolve(rubric, version="1.0.1")
     r = review(cert, kt.assess_case(HIGH, rubric=other), rubric=other)
-    assert r.reasons[-1].startswith("note: the assessment used rubric 'kol-trust' 1.0.1")
+    assert r.reasons[-1].startswith('note: the assessment used rubric "kol-trust" 1.0.1')
 
 
 def test_review_errors(cert: Certificate) -> None:

@@ -94,7 +94,7 @@ CATALOGUE: list[tuple[str, Callable[[Path], None], list[str], list[str]]] = [
         "unknown-rubric-version-in-the-case",
         write_case(unknown_version),
         ["assess", "FILES/case.json"],
-        ["FILES/case.json", "$.rubric", "'9.9.9'"],
+        ["FILES/case.json", "$.rubric", '"9.9.9"'],
     ),
     (
         "boolean-for-a-number",

@@ -217,11 +217,11 @@ def test_pack_bag_rebuilds_the_cases(client: Any) -> None:
     ]
     found = {(p["input"], p["index"]): p for p in got_problems}
     assert found["subjects", 2]["item"] == "{not json" and found["subjects", 2]["error"]
-    assert found["subjects", 6]["error"].startswith("duplicate subject id 'kol-bs-lan' (first at index 4)")
+    assert found["subjects", 6]["error"].startswith('duplicate subject id "kol-bs-lan" (first at index 4)')
     assert found["evidence", 7] == {
         "input": "evidence",
         "index": 7,
-        "error": "no subject with id 'nobody'",
+        "error": 'no subject with id "nobody"',
         "item": kt.to_dict(kt.from_dict(orphan, kt.Evidence)),
     }
     assert found["evidence", 9]["item"] == json.dumps({"id": "e-bad"}) and found["evidence", 9]["error"]

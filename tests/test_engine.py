@@ -224,7 +224,7 @@ def test_the_same_record_object_twice_is_a_duplicate() -> None:
 
 
 def test_conflicting_duplicates_are_rejected() -> None:
-    with pytest.raises(EvidenceConflictError, match=r"'r1'.*value") as info:
+    with pytest.raises(EvidenceConflictError, match=r'"r1".*value') as info:
         run(record("r1", "C1", value=1.0), record("r1", "C1", value=0.5))
 
     assert info.value.evidence_id == "r1"

@@ -37,7 +37,7 @@ def test_groups_by_subject_in_input_order() -> None:
 
 
 def test_duplicate_subject_ids_raise() -> None:
-    with pytest.raises(ValueError, match="duplicate subject id 'a'"):
+    with pytest.raises(ValueError, match='duplicate subject id "a"'):
         pack([_subject("a"), _subject("a")], [], as_of=DAY)
 
 
@@ -93,7 +93,7 @@ def test_cli_bad_lines_duplicates_and_orphans(tmp_path: Path, capsys: pytest.Cap
     assert main([*argv, "--orphans", str(orphans), "--rubric", "1.0.0"]) == 3
     err = capsys.readouterr().err
     assert f"{subjects}:2:" in err
-    assert f"{subjects}:3: duplicate subject id 'a' (first on line 1)" in err
+    assert f'{subjects}:3: duplicate subject id "a" (first on line 1)' in err
     assert f"{subjects}:4:" in err
     assert f"{evidence}:2:" in err
     assert f"{evidence}:4:" in err

@@ -77,7 +77,7 @@ def test_same_id_and_version_with_another_digest_is_a_conflict(tiny: kt.Rubric) 
 
     message = str(info.value)
     assert old in message and new in message
-    assert "'tiny'" in message and "'0.1.0'" in message
+    assert '"tiny"' in message and '"0.1.0"' in message
     assert (info.value.rubric_id, info.value.version, info.value.registered, info.value.given) == (
         "tiny",
         "0.1.0",
@@ -146,11 +146,11 @@ def test_failed_lookups_raise_rubric_not_found(tiny: kt.Rubric) -> None:
 
     with pytest.raises(RubricNotFoundError, match=r"2025-12-31.*2026-01-01"):
         registry.in_force("tiny", dt.date(2025, 12, 31))
-    with pytest.raises(RubricNotFoundError, match="'nope'"):
+    with pytest.raises(RubricNotFoundError, match='"nope"'):
         registry.in_force("nope", dt.date(2026, 6, 1))
-    with pytest.raises(RubricNotFoundError, match=r"'9\.9\.9'.*0\.1\.0"):
+    with pytest.raises(RubricNotFoundError, match=r'"9\.9\.9".*0\.1\.0'):
         registry.get("tiny", "9.9.9")
-    with pytest.raises(RubricNotFoundError, match="'nope'"):
+    with pytest.raises(RubricNotFoundError, match='"nope"'):
         registry.get("nope", "0.1.0")
     assert issubclass(RubricNotFoundError, LookupError)
 

@@ -87,7 +87,7 @@ def test_titles_follow_the_language(builtin: kt.Rubric, render: object) -> None:
         assert text.en in en and text.en not in vi
     for tier in builtin.tiers:
         assert tier.title.vi in vi and tier.title.en in en
-    with pytest.raises(ValueError, match="'fr'"):
+    with pytest.raises(ValueError, match='"fr"'):
         render(builtin, "fr")
 
 
@@ -99,7 +99,7 @@ def test_markdown_in_both_languages(builtin: kt.Rubric) -> None:
         assert markdown_escape(cr.description.vi) in text and markdown_escape(cr.description.en) in text
     for p in builtin.pillars:
         assert f"| `{p.id}` | {p.title.vi} | {p.title.en} | {p.weight:g} |" in text
-    with pytest.raises(ValueError, match="'both'"):
+    with pytest.raises(ValueError, match='"both"'):
         rubric_table(builtin, "both")
 
 
@@ -310,7 +310,7 @@ def test_show_json_loads_back_to_an_equal_rubric(capsys: pytest.CaptureFixture[s
 
 def test_show_bad_input(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, out, err = run(capsys, "rubric", "show", "9.9.9")
-    assert (code, out) == (2, "") and "'9.9.9'" in err
+    assert (code, out) == (2, "") and '"9.9.9"' in err
     code, out, err = run(capsys, "rubric", "show", str(tmp_path / "missing.json"))
     assert (code, out) == (2, "") and "no such file" in err
     bad = tmp_path / "bad.json"

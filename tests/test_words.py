@@ -116,7 +116,7 @@ def test_word_fills_fields_and_refuses_other_languages() -> None:
     assert word("report.cap", "en", cap="50") == "score capped at 50"
     assert category("health", "vi") == "Sức khỏe"
     assert category("street-food", "vi") == "street-food"  # a category the catalogue does not know
-    with pytest.raises(ValueError, match="lang must be 'vi' or 'en'"):
+    with pytest.raises(ValueError, match='lang must be "vi" or "en"'):
         word("report.score", "fr")
     with pytest.raises(KeyError):
         word("no.such.key", "en")

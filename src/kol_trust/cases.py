@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from . import engine
 from .assessment import Assessment
+from .checks import json_string
 from .engine import compile_rubric
 from .errors import Problem, RubricMismatchError, RubricNotFoundError
 from .model import Case, Evidence, Subject
@@ -64,7 +65,7 @@ def rubric_of(assessment: Assessment, rubric: Rubric | None = None) -> Rubric:
             rubric = builtin_rubric(ref.id, ref.version)
         except RubricNotFoundError as e:
             raise RubricNotFoundError(
-                f"the assessment used rubric {ref.id!r} {ref.version}, which is not built in: give it as rubric= ({e})"
+                f"the assessment used rubric {json_string(ref.id)} {ref.version}, which is not built in: give it as rubric= ({e})"
             ) from None
     elif not isinstance(rubric, Rubric):
         raise TypeError(f"rubric must be a Rubric, got {type(rubric).__name__}")

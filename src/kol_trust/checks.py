@@ -12,7 +12,6 @@ that a document reports every problem at once instead of failing on the first.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import re
 from collections.abc import Callable, Iterator
@@ -21,6 +20,7 @@ from typing import Any
 import attrs
 
 from .errors import Problem
+from .errors import json_string as json_string  # kol_trust.checks.json_string, as before
 
 Check = Callable[[Any], Iterator[tuple[str, str]]]
 #: True when a value passes a check: ``predicate_of(check)(v) == (not any(check(v)))``.
@@ -146,13 +146,6 @@ def describe(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "an array"
     return f"a {type(value).__name__}"
-
-
-def json_string(text: str) -> str:
-    """*text* as JSON writes a string (``"celebrity"``), readable: non-ASCII
-    letters as they are, a lone surrogate escaped (``"\\ud800"``)."""
-    written = json.dumps(text, ensure_ascii=False)
-    return written if is_unicode(written) else json.dumps(text)
 
 
 def is_number(value: Any) -> bool:

@@ -29,6 +29,7 @@ except ImportError as e:  # pragma: no cover - exercised only without the extra
     raise ImportError('kol_trust.dask needs Dask and pandas: pip install "kol-trust[dask]"') from e
 
 from .batch import DEFAULT_MAX_LINE_BYTES, LineResult, run_chunk, strip_eol
+from .checks import json_string
 from .errors import KolTrustError
 from .model import Evidence, Subject
 from .pack import pack
@@ -316,13 +317,13 @@ def _pack_group(
     out: list[tuple[str, dict[str, Any]]] = []
     first = subjects[0][0] if subjects else None
     for n, subject in subjects[1:]:
-        why = f"duplicate subject id {sid!r} (first at index {first}): skipped"
+        why = f"duplicate subject id {json_string(sid)} (first at index {first}): skipped"
         out.append(("problem", {"input": _SUBJECTS, "index": n, "error": why, "item": to_dict(subject)}))
     cases, orphans = pack([s for _, s in subjects[:1]], evidence, as_of=as_of, rubric_version=rubric_version)
     out.extend(("case", to_dict(case)) for case in cases)
     positions = iter(n for _, which, n, _ in tagged if which == _EVIDENCE)  # orphans: all or none
     for record in orphans:
-        why = f"no subject with id {sid!r}"
+        why = f"no subject with id {json_string(sid)}"
         out.append(("problem", {"input": _EVIDENCE, "index": next(positions), "error": why, "item": to_dict(record)}))
     return out
 

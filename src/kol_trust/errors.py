@@ -14,6 +14,7 @@ each cut to :data:`~kol_trust.errors.MAX_PROBLEM_CHARS` characters.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
 import attrs
@@ -45,6 +46,21 @@ items of one list that reading reports problems in, before it stops looking."""
 
 MAX_PROBLEM_CHARS = 500
 """The longest line of a :class:`ValidationError`'s message, in characters."""
+
+
+def json_string(text: str) -> str:
+    """*text* as JSON writes a string (``"celebrity"``), readable: non-ASCII
+    letters as they are, a lone surrogate escaped (``"\\ud800"``).
+
+    The way every message shows a text value (also ``kol_trust.checks.json_string``);
+    it lives here, at the bottom, so that the exceptions' own messages can use it.
+    """
+    written = json.dumps(text, ensure_ascii=False)
+    try:
+        written.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, which UTF-8 cannot encode
+        return json.dumps(text)
+    return written
 
 
 class KolTrustError(Exception):
@@ -129,7 +145,7 @@ class RubricConflictError(KolTrustError, ValueError):
         self.registered = registered
         self.given = given
         super().__init__(
-            f"rubric {rubric_id!r} version {version!r} is already registered with digest {registered}; "
+            f"rubric {json_string(rubric_id)} version {json_string(version)} is already registered with digest {registered}; "
             f"this one has digest {given}: a changed rubric needs a new version"
         )
 
@@ -147,7 +163,7 @@ class EvidenceConflictError(KolTrustError, ValueError):
         self.evidence_id = evidence_id
         self.fields = tuple(fields)
         super().__init__(
-            f"two evidence records have id {evidence_id!r} but different content "
+            f"two evidence records have id {json_string(evidence_id)} but different content "
             f"(they differ in: {', '.join(self.fields)}); give each record its own id"
         )
 
@@ -178,7 +194,7 @@ class CertificationRefused(KolTrustError):
     def __init__(self, subject_id: str, reasons: Iterable[str]) -> None:
         self.subject_id = subject_id
         self.reasons = tuple(reasons)
-        head = f"certification of {subject_id!r} refused"
+        head = f"certification of {json_string(subject_id)} refused"
         super().__init__("\n".join([head + ":", *(f"  - {r}" for r in self.reasons)]))
 
     def __reduce__(self) -> tuple[object, ...]:

@@ -42,6 +42,7 @@ import attrs
 
 from .assessment import Assessment, RubricRef
 from .cases import assess_case, rubric_for, rubric_of
+from .checks import json_string
 from .engine import CompiledRubric, compile_rubric, evaluate, round1, scores
 from .engine.compiled import Shares
 from .engine.gates import GateInputs, capped, triggers
@@ -282,10 +283,10 @@ def _check_shape(a: Assessment, rubric: Rubric) -> None:
     if tuple(p.id for p in a.pillars) != tuple(p.id for p in rubric.pillars):
         problems.append(Problem("$.pillars", "the pillars are not those of the rubric, in rubric order"))
     if a.tier not in {t.id for t in rubric.tiers}:
-        problems.append(Problem("$.tier", f"the rubric has no tier {a.tier!r}"))
+        problems.append(Problem("$.tier", f"the rubric has no tier {json_string(a.tier)}"))
     known = {g.id for g in rubric.gates}
     problems.extend(
-        Problem(f"$.gates[{k}].id", f"the rubric has no gate {g.id!r}")
+        Problem(f"$.gates[{k}].id", f"the rubric has no gate {json_string(g.id)}")
         for k, g in enumerate(a.gates)
         if g.id not in known
     )
@@ -648,7 +649,9 @@ def what_if(
             if item in by_id:
                 drop_ids.add(item)
             else:
-                problems.append(Problem(f"$.remove[{n}]", f"the case has no evidence record with id {item!r}"))
+                problems.append(
+                    Problem(f"$.remove[{n}]", f"the case has no evidence record with id {json_string(item)}")
+                )
         elif isinstance(item, Evidence):
             if item in by_id.get(item.id, ()):
                 dropped = drop_records.setdefault(item.id, [])
@@ -657,7 +660,10 @@ def what_if(
             else:
                 other = " (a record with that id has other content)" if item.id in by_id else ""
                 problems.append(
-                    Problem(f"$.remove[{n}]", f"the case has no evidence record equal to record {item.id!r}{other}")
+                    Problem(
+                        f"$.remove[{n}]",
+                        f"the case has no evidence record equal to record {json_string(item.id)}{other}",
+                    )
                 )
         else:
             raise TypeError(f"remove takes evidence ids or Evidence records, got {type(item).__name__}")

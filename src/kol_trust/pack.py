@@ -22,6 +22,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from .checks import json_string
 from .model import Case, Evidence, Subject
 
 __all__ = ["Packed", "pack"]
@@ -57,7 +58,7 @@ def pack(
     ordered: list[Subject] = []
     for subject in subjects:
         if subject.id in by_id:
-            raise ValueError(f"duplicate subject id {subject.id!r}")
+            raise ValueError(f"duplicate subject id {json_string(subject.id)}")
         by_id[subject.id] = []
         ordered.append(subject)
     orphans: list[Evidence] = []

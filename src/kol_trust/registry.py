@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .canonical import rubric_digest
-from .checks import VERSION_PATTERN
+from .checks import VERSION_PATTERN, json_string
 from .errors import RubricConflictError, RubricNotFoundError
 from .rubric import Rubric
 from .wire import from_json, parse_rubric_text, rubric_format
@@ -139,8 +139,10 @@ class RubricRegistry:
         if found is None:
             known = ", ".join(self.versions(rubric_id))
             if known:
-                raise RubricNotFoundError(f"no {rubric_id} rubric has version {version!r} (registered: {known})")
-            raise RubricNotFoundError(f"no rubric with id {rubric_id!r} is registered")
+                raise RubricNotFoundError(
+                    f"no {rubric_id} rubric has version {json_string(version)} (registered: {known})"
+                )
+            raise RubricNotFoundError(f"no rubric with id {json_string(rubric_id)} is registered")
         return found
 
     def in_force(self, rubric_id: str, on: dt.date) -> Rubric:
@@ -153,7 +155,7 @@ class RubricRegistry:
         """
         candidates = [r for r in self._rubrics.values() if r.id == rubric_id]
         if not candidates:
-            raise RubricNotFoundError(f"no rubric with id {rubric_id!r} is registered")
+            raise RubricNotFoundError(f"no rubric with id {json_string(rubric_id)} is registered")
         in_force = [r for r in candidates if r.effective_from <= on]
         if not in_force:
             first = min(r.effective_from for r in candidates)

@@ -58,7 +58,7 @@ from typing import Any, Protocol, TypeVar
 import attrs
 
 from .assessment import Assessment, ExclusionReason
-from .checks import MAX_NAME_LENGTH, MAX_SAFE_INTEGER, MAX_SAMPLE_SIZE
+from .checks import MAX_NAME_LENGTH, MAX_SAFE_INTEGER, MAX_SAMPLE_SIZE, describe, json_string
 from .engine import assess
 from .model import Case, Channel, Evidence, Measure, Severity, Status, Subject, SubjectKind, Text
 from .registry import load_rubric
@@ -655,7 +655,7 @@ def _in_range(value: float | None, what: str, *, nullable: bool) -> None:
     if value is None:
         _require(nullable, f"{what} is null")
     else:
-        _require(0.0 <= value <= 100.0, f"{what} = {value!r} is outside [0, 100]")
+        _require(0.0 <= value <= 100.0, f"{what} = {describe(value)} is outside [0, 100]")
 
 
 def _without_duplicates(records: Iterable[Evidence]) -> list[Evidence]:
@@ -693,9 +693,12 @@ def _check_nothing_lost(records: Sequence[Evidence], a: Assessment) -> None:
 def _check_gates(rubric: Rubric, a: Assessment) -> None:
     for g in a.gates:
         if g.cap is not None:
-            _require(a.raw_score <= g.cap, f"raw score {a.raw_score!r} exceeds the cap {g.cap!r} of gate {g.id}")
+            _require(
+                a.raw_score <= g.cap,
+                f"raw score {describe(a.raw_score)} exceeds the cap {describe(g.cap)} of gate {json_string(g.id)}",
+            )
     if a.disqualified:
-        _require(a.tier == rubric.tiers[-1].id, f"disqualified, yet tier {a.tier!r} is not the last tier")
+        _require(a.tier == rubric.tiers[-1].id, f"disqualified, yet tier {json_string(a.tier)} is not the last tier")
         _require(not a.certified, "disqualified, yet certified")
 
 

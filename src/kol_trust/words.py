@@ -31,6 +31,7 @@ from types import MappingProxyType
 
 import attrs
 
+from .checks import describe
 from .numbers import localized
 
 __all__ = [
@@ -54,7 +55,7 @@ LANGS = ("vi", "en")
 def check_lang(lang: str) -> None:
     """Raise ``ValueError`` unless *lang* is ``"vi"`` or ``"en"``."""
     if lang not in LANGS:
-        raise ValueError(f"lang must be 'vi' or 'en', got {lang!r}")
+        raise ValueError(f'lang must be "vi" or "en", got {describe(lang)}')
 
 
 @functools.cache

@@ -17,6 +17,7 @@ import math
 import re
 from typing import Any
 
+from ..checks import describe
 from ..rubric import Rubric
 from ..wire import to_dict
 
@@ -41,7 +42,7 @@ def _value(value: Any) -> str:
         return str(value)
     if isinstance(value, float):
         if not math.isfinite(value):  # pragma: no cover - a valid rubric has none
-            raise ValueError(f"a rubric holds no {value!r}")
+            raise ValueError(f"a rubric holds no {describe(value)}")
         return repr(value)
     if isinstance(value, str):
         return _string(value)

@@ -23,6 +23,7 @@ import math
 from collections.abc import Callable, Sequence
 
 from ..canonical import rubric_digest
+from ..checks import describe, json_string
 from ..engine import compile_rubric
 from ..model import Measure, Text
 from ..numbers import localized
@@ -349,7 +350,7 @@ class _Sections:
 
 def _langs(lang: str, allowed: Sequence[str]) -> tuple[str, ...]:
     if lang not in allowed:
-        raise ValueError(f"unknown language {lang!r}: use {' or '.join(repr(x) for x in allowed)}")
+        raise ValueError(f"unknown language {describe(lang)}: use {' or '.join(map(json_string, allowed))}")
     return _LANGS[lang]
 
 

@@ -156,11 +156,11 @@ def _check_issuer(issuer: Any) -> None:
     if not issuer or len(issuer) > MAX_ISSUER_LENGTH:
         return  # the certificate's own field check names the length
     if unicodedata.normalize("NFC", issuer) != issuer:
-        raise CertificationError(f"the issuer {issuer!r} is not in Unicode NFC: normalise it first")
+        raise CertificationError(f"the issuer {c.json_string(issuer)} is not in Unicode NFC: normalise it first")
     if issuer != issuer.strip() or "  " in issuer:
-        raise CertificationError(f"the issuer {issuer!r} has leading, trailing or repeated spaces")
+        raise CertificationError(f"the issuer {c.json_string(issuer)} has leading, trailing or repeated spaces")
     if any(unicodedata.category(ch).startswith("C") for ch in issuer):
-        raise CertificationError(f"the issuer {issuer!r} has a control or format character")
+        raise CertificationError(f"the issuer {c.json_string(issuer)} has a control or format character")
 
 
 def _refusals(assessment: Assessment, rubric: Rubric, issued_on: dt.date) -> list[str]:
@@ -171,14 +171,16 @@ def _refusals(assessment: Assessment, rubric: Rubric, issued_on: dt.date) -> lis
             pillars = [p.score for p in assessment.pillars if p.score is not None]
             lowest = f", lowest pillar {min(pillars):g}" if pillars else ""
             reasons.append(
-                f"tier {tier.id!r} ({tier.title('en')}) is not a certified tier "
+                f"tier {c.json_string(tier.id)} ({tier.title('en')}) is not a certified tier "
                 f"(score {assessment.score:g}{lowest}, coverage {assessment.coverage:g}); "
                 f"the certified tiers require {_requirements(rubric)}"
             )
         titles = {g.id: g.title("en") for g in rubric.gates}
         for gate in assessment.gates:
             if gate.disqualify:
-                reasons.append(f"disqualifying gate {gate.id!r} triggered ({titles.get(gate.id, 'unknown gate')})")
+                reasons.append(
+                    f"disqualifying gate {c.json_string(gate.id)} triggered ({titles.get(gate.id, 'unknown gate')})"
+                )
         if not reasons:  # cannot happen with a consistent assessment; never certify silently
             reasons.append("the assessment is not certified")
     if issued_on < assessment.as_of:
@@ -198,7 +200,7 @@ def _requirements(rubric: Rubric) -> str:
             need.append(f"every pillar ≥ {tier.min_pillar_score:g}")
         if tier.min_coverage is not None:
             need.append(f"coverage ≥ {tier.min_coverage:g}")
-        parts.append(f"{tier.id!r}: {', '.join(need)}")
+        parts.append(f"{c.json_string(tier.id)}: {', '.join(need)}")
     return "; ".join(parts) if parts else "nothing: this rubric has no certified tier"
 
 
@@ -240,7 +242,9 @@ def certify(
     if not isinstance(issued_on, dt.date) or isinstance(issued_on, dt.datetime):
         raise TypeError(f"issued_on must be a date, got {type(issued_on).__name__}")
     if subject is not None and subject.id != assessment.subject_id:
-        raise CertificationError(f"the subject {subject.id!r} is not the assessed subject {assessment.subject_id!r}")
+        raise CertificationError(
+            f"the subject {c.json_string(subject.id)} is not the assessed subject {c.json_string(assessment.subject_id)}"
+        )
     _check_issuer(issuer)
     ref = assessment.rubric
     rubric = rubric_of(assessment, rubric)

@@ -15,6 +15,7 @@ import attrs
 
 from ..assessment import Assessment
 from ..cases import rubric_of
+from ..checks import json_string
 from ..errors import CertificationError
 from ..rubric import Rubric
 from .certificate import Certificate
@@ -67,12 +68,12 @@ def review(certificate: Certificate, new_assessment: Assessment, *, rubric: Rubr
         raise TypeError(f"expected an Assessment, got {type(new_assessment).__name__}")
     if certificate.subject_id != new_assessment.subject_id:
         raise CertificationError(
-            f"the assessment is of {new_assessment.subject_id!r}, the certificate of {certificate.subject_id!r}"
+            f"the assessment is of {json_string(new_assessment.subject_id)}, the certificate of {json_string(certificate.subject_id)}"
         )
     rubric = rubric_of(new_assessment, rubric)
     new = rubric.tier(new_assessment.tier)
-    new_name = f"{new.id!r} ({new.title('en')})"
-    old_name = f"{certificate.tier!r} ({certificate.tier_title.en})"
+    new_name = f"{json_string(new.id)} ({new.title('en')})"
+    old_name = f"{json_string(certificate.tier)} ({certificate.tier_title.en})"
     order = [t.id for t in rubric.tiers]
     reasons: list[str] = []
 
@@ -81,7 +82,9 @@ def review(certificate: Certificate, new_assessment: Assessment, *, rubric: Rubr
         titles = {g.id: g.title("en") for g in rubric.gates}
         for gate in new_assessment.gates:
             if gate.disqualify:
-                reasons.append(f"disqualifying gate {gate.id!r} triggered ({titles.get(gate.id, 'unknown gate')})")
+                reasons.append(
+                    f"disqualifying gate {json_string(gate.id)} triggered ({titles.get(gate.id, 'unknown gate')})"
+                )
         if not new.certified:
             reasons.append(
                 f"the subject now reaches tier {new_name} with score {new_assessment.score:g}, "
@@ -91,7 +94,7 @@ def review(certificate: Certificate, new_assessment: Assessment, *, rubric: Rubr
         outcome = ReviewOutcome.KEEP
         reasons.append(
             f"the subject reaches the certified tier {new_name}; the certificate's tier {old_name} is not a "
-            f"tier of rubric {rubric.id!r} {rubric.version}, so a new certificate would show {new.id!r}"
+            f"tier of rubric {json_string(rubric.id)} {rubric.version}, so a new certificate would show {json_string(new.id)}"
         )
     else:
         old_rank, new_rank = order.index(certificate.tier), order.index(new.id)
@@ -99,7 +102,7 @@ def review(certificate: Certificate, new_assessment: Assessment, *, rubric: Rubr
             outcome = ReviewOutcome.DOWNGRADE
             reasons.append(
                 f"the subject now reaches tier {new_name} with score {new_assessment.score:g}, below the "
-                f"certificate's {old_name}: a new certificate would show {new.id!r}"
+                f"certificate's {old_name}: a new certificate would show {json_string(new.id)}"
             )
         elif new_rank < old_rank:
             outcome = ReviewOutcome.KEEP
@@ -124,7 +127,7 @@ def review(certificate: Certificate, new_assessment: Assessment, *, rubric: Rubr
     old_ref, new_ref = certificate.rubric, new_assessment.rubric
     if (old_ref.id, old_ref.version, old_ref.digest) != (new_ref.id, new_ref.version, new_ref.digest):
         reasons.append(
-            f"note: the assessment used rubric {new_ref.id!r} {new_ref.version}, the certificate names "
-            f"{old_ref.id!r} {old_ref.version}: tiers were compared by id in the new rubric's order"
+            f"note: the assessment used rubric {json_string(new_ref.id)} {new_ref.version}, the certificate names "
+            f"{json_string(old_ref.id)} {old_ref.version}: tiers were compared by id in the new rubric's order"
         )
     return Review(outcome=outcome, tier=new.id, reasons=tuple(reasons))

@@ -88,7 +88,7 @@ def instant(text: str) -> dt.datetime:
     value = parse_datetime(text)
     if value is None:
         raise argparse.ArgumentTypeError(
-            f"expected a date YYYY-MM-DD or a time such as 2026-12-01T09:30:00Z, got {text!r}"
+            f"expected a date YYYY-MM-DD or a time such as 2026-12-01T09:30:00Z, got {json_string(text)}"
         )
     return value
 
@@ -153,7 +153,7 @@ def _used_indexes(path: str) -> set[int]:
     for n, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
         if line.strip():
             if not line.strip().isdigit():
-                raise InputError(f"{file}:{n}: expected an index, got {line.strip()!r}")
+                raise InputError(f"{file}:{n}: expected an index, got {json_string(line.strip())}")
             used.add(int(line))
     return used
 
@@ -242,7 +242,7 @@ def _cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
         c = result.certificate
         if args.lang == "en":
             out.write(
-                f"serial {c.serial}; subject {c.subject_id!r}; tier {c.tier!r}; score {c.score:g}; "
+                f"serial {c.serial}; subject {json_string(c.subject_id)}; tier {json_string(c.tier)}; score {c.score:g}; "
                 f"checked at {format_datetime(on)} (UTC)\n"
             )
         else:

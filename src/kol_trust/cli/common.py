@@ -40,7 +40,7 @@ from typing import BinaryIO, TextIO, TypeVar
 
 from ..assessment import Assessment
 from ..cases import rubric_for
-from ..checks import DATE_PATTERN, VERSION_PATTERN
+from ..checks import DATE_PATTERN, VERSION_PATTERN, json_string
 from ..engine import assess
 from ..errors import EvidenceConflictError, Problem, RubricNotFoundError, ValidationError
 from ..model import Case
@@ -91,11 +91,11 @@ class OutputError(Exception):
 def iso_date(text: str) -> dt.date:
     """An argparse type: a calendar date written ``YYYY-MM-DD``."""
     if not DATE_PATTERN.fullmatch(text):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD")
+        raise argparse.ArgumentTypeError(f"{json_string(text)} is not a date YYYY-MM-DD")
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a calendar date") from None
+        raise argparse.ArgumentTypeError(f"{json_string(text)} is not a calendar date") from None
 
 
 def whole_number(minimum: int) -> Callable[[str], int]:
@@ -105,9 +105,9 @@ def whole_number(minimum: int) -> Callable[[str], int]:
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+            raise argparse.ArgumentTypeError(f"{json_string(text)} is not a whole number") from None
         if value < minimum:
-            raise argparse.ArgumentTypeError(f"{text!r} is not at least {minimum}")
+            raise argparse.ArgumentTypeError(f"{json_string(text)} is not at least {minimum}")
         return value
 
     return parse

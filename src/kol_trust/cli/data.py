@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any, TextIO, TypeVar
 
 from ..batch import DEFAULT_MAX_LINE_BYTES, read_lines
-from ..checks import VERSION_PATTERN
+from ..checks import VERSION_PATTERN, json_string
 from ..errors import KolTrustError
 from ..model import Evidence, Subject
 from ..pack import pack
@@ -44,12 +44,12 @@ def _seed(text: str) -> int:
     try:
         return int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(f"{json_string(text)} is not a whole number") from None
 
 
 def _version(text: str) -> str:
     if not VERSION_PATTERN.fullmatch(text):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a rubric version such as 1.0.0")
+        raise argparse.ArgumentTypeError(f"{json_string(text)} is not a rubric version such as 1.0.0")
     return text
 
 
@@ -187,7 +187,7 @@ def _pack(
             counted(
                 args.subjects,
                 n,
-                f"duplicate subject id {subject.id!r} (first on line {first_line[subject.id]}): skipped",
+                f"duplicate subject id {json_string(subject.id)} (first on line {first_line[subject.id]}): skipped",
             )
         else:
             subjects[subject.id] = subject

@@ -44,7 +44,7 @@ def add_parsers(sub: Any) -> None:
         description=(
             "Check a rubric file (JSON, or TOML when it ends in .toml) or a built-in version such as 1.0.0 "
             "against every rule of STANDARD §1.4. "
-            "Prints 'valid: ID VERSION DIGEST' and exits 0, or lists every problem with its JSON path on "
+            'Prints "valid: ID VERSION DIGEST" and exits 0, or lists every problem with its JSON path on '
             "standard error and exits 2."
         ),
     )

@@ -27,6 +27,7 @@ from typing import Any, TextIO
 
 from ..authoring.impact import ImpactReport, impact
 from ..batch import DEFAULT_MAX_LINE_BYTES, read_lines
+from ..checks import json_string
 from ..errors import ValidationError
 from ..model import Case
 from ..numbers import localized
@@ -46,9 +47,9 @@ def _top(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(f"{json_string(text)} is not a whole number") from None
     if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r}: must be 0 or more")
+        raise argparse.ArgumentTypeError(f"{json_string(text)}: must be 0 or more")
     return value
 
 

@@ -11,6 +11,7 @@ import argparse
 import importlib.resources
 from typing import Any, TextIO
 
+from ..checks import json_string
 from ..schema import SCHEMA_NAMES
 from .common import InputError
 
@@ -19,7 +20,9 @@ __all__ = ["add_parsers"]
 
 def _cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
     if args.name not in SCHEMA_NAMES:
-        raise InputError(f"unknown schema {args.name!r}; expected one of {', '.join(SCHEMA_NAMES)}")
+        raise InputError(
+            f"unknown schema {json_string(args.name)}; expected one of {', '.join(map(json_string, SCHEMA_NAMES))}"
+        )
     resource = importlib.resources.files("kol_trust") / "schemas" / f"{args.name}.json"
     out.write(resource.read_text(encoding="utf-8"))
     return 0

@@ -26,6 +26,7 @@ import attrs
 
 from ..assessment import RubricRef
 from ..certification.certificate import Certificate
+from ..checks import describe, json_string
 from ..errors import CredentialError, SigningUnavailable, ValidationError
 from ..model import Text
 from .did_key import DID_KEY_PREFIX, did_key, verification_method_of
@@ -137,7 +138,7 @@ class CredentialCheck:
 
 def _identifier(value: str, what: str) -> str:
     if not isinstance(value, str) or not _URL.fullmatch(value) or len(value) > 500:
-        raise CredentialError(f"{what}: {value!r} is not a DID or an https URL (ASCII, no spaces)")
+        raise CredentialError(f"{what}: {describe(value)} is not a DID or an https URL (ASCII, no spaces)")
     return value
 
 
@@ -151,11 +152,11 @@ def check_issuer_name(name: str) -> None:
     if not isinstance(name, str) or not name:
         raise CredentialError("$.issuer.name: the issuer's name must be a non-empty text")
     if unicodedata.normalize("NFC", name) != name:
-        raise CredentialError(f"$.issuer.name: {name!r} is not in Unicode NFC; normalise it first")
+        raise CredentialError(f"$.issuer.name: {json_string(name)} is not in Unicode NFC; normalise it first")
     if name != name.strip() or "  " in name:
-        raise CredentialError(f"$.issuer.name: {name!r} has leading, trailing or repeated spaces")
+        raise CredentialError(f"$.issuer.name: {json_string(name)} has leading, trailing or repeated spaces")
     if any(unicodedata.category(ch).startswith("C") for ch in name):
-        raise CredentialError(f"$.issuer.name: {name!r} has a control or format character")
+        raise CredentialError(f"$.issuer.name: {json_string(name)} has a control or format character")
 
 
 def credential_dates(certificate: Certificate) -> tuple[str, str]:
@@ -227,7 +228,7 @@ def issue_credential(
         verification_method = verification_method_of(private_key)
     elif verification_method.partition("#")[0] != issuer_ident or "#" not in verification_method:
         raise CredentialError(
-            f"$.proof.verificationMethod: {verification_method!r} is not a verification method of the issuer "
+            f"$.proof.verificationMethod: {json_string(verification_method)} is not a verification method of the issuer "
             f"{issuer_ident} (expected {issuer_ident}#…)"
         )
     name = certificate.issuer
@@ -247,11 +248,13 @@ def issue_credential(
     lists = [(p, u) for p, u in (("revocation", status_list), ("suspension", suspension_list)) if u is not None]
     if lists:
         if not isinstance(status_index, int) or isinstance(status_index, bool) or status_index < 0:
-            raise CredentialError(f"$.credentialStatus: a status list needs a status_index ≥ 0, got {status_index!r}")
+            raise CredentialError(
+                f"$.credentialStatus: a status list needs a status_index ≥ 0, got {describe(status_index)}"
+            )
         entries = []
         for purpose, url in lists:
             if not isinstance(url, str) or not _STATUS_URL.fullmatch(url) or "#" in url:
-                raise CredentialError(f"$.credentialStatus: the {purpose} list {url!r} is not an https URL")
+                raise CredentialError(f"$.credentialStatus: the {purpose} list {describe(url)} is not an https URL")
             entries.append(
                 {
                     "id": f"{url}#{status_index}",
@@ -299,7 +302,7 @@ def read_certificate(data: Mapping[str, Any], issuer: str) -> tuple[Certificate,
     _require(context == list(CREDENTIAL_CONTEXT), "$.@context: not the KOL Trust credential context")
     _require(
         data.get("type") == ["VerifiableCredential", CREDENTIAL_TYPE],
-        f"$.type: expected ['VerifiableCredential', '{CREDENTIAL_TYPE}']",
+        f'$.type: expected ["VerifiableCredential", {json_string(CREDENTIAL_TYPE)}]',
     )
     start = parse_datetime(data.get("validFrom"))
     until = parse_datetime(data.get("validUntil"))
@@ -325,7 +328,7 @@ def read_certificate(data: Mapping[str, Any], issuer: str) -> tuple[Certificate,
             "rubricVersion", "rubricDigest", "assessmentFingerprint", "asOf"}  # fmt: skip
     extra = sorted(set(subject) - keys)
     _require(not extra, f"$.credentialSubject.{extra[0] if extra else ''}: not a field of a KOL Trust certificate")
-    _require(subject.get("type") == "KolTrustSubject", "$.credentialSubject.type: expected 'KolTrustSubject'")
+    _require(subject.get("type") == "KolTrustSubject", '$.credentialSubject.type: expected "KolTrustSubject"')
     title = subject.get("tierTitle")
     _require(isinstance(title, dict) and set(title) == {"vi", "en"}, "$.credentialSubject.tierTitle: expected {vi, en}")
     assert isinstance(title, dict)
@@ -374,7 +377,7 @@ def status_entries(data: Mapping[str, Any]) -> list[tuple[str, str, int]]:
     for i, item in enumerate(items):
         where = "$.credentialStatus" + (f"[{i}]" if isinstance(raw, list) else "")
         _require(isinstance(item, dict), f"{where}: expected a status entry object")
-        _require(item.get("type") == "BitstringStatusListEntry", f"{where}.type: expected 'BitstringStatusListEntry'")
+        _require(item.get("type") == "BitstringStatusListEntry", f'{where}.type: expected "BitstringStatusListEntry"')
         purpose = item.get("statusPurpose")
         _require(
             purpose in STATUS_PURPOSES and purpose not in seen,
@@ -545,7 +548,7 @@ def _verify(
         )
     return result(
         CredentialStatus.VALID,
-        f"credential {certificate.serial} of {certificate.subject_id!r}, tier {certificate.tier!r}, issued by {issuer}, "
+        f"credential {certificate.serial} of {json_string(certificate.subject_id)}, tier {json_string(certificate.tier)}, issued by {issuer}, "
         f"is valid from {format_datetime(start)} until {format_datetime(until)}{note}",
         done,
         missing,

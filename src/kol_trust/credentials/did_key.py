@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..certification.keys import ed25519, is_private_key, is_public_key, raw_public_bytes
+from ..checks import json_string
 from ..errors import KeyFormatError, MultibaseError
 from .multibase import ED25519_PRIV, ED25519_PUB, decode_multibase, multibase_base58btc
 
@@ -66,29 +67,29 @@ def ed25519_public_bytes_from_did(text: Any) -> bytes:
         raise KeyFormatError(f"expected a did:key or a Multikey text, got {type(text).__name__}")
     if len(text) > _MAX_DID:
         raise KeyFormatError(f"a did:key of {len(text)} characters is too long to be an Ed25519 did:key")
-    shown = text if len(text) <= 80 else text[:77] + "..."
+    shown = json_string(text if len(text) <= 80 else text[:77] + "...")
     if text.startswith(DID_KEY_PREFIX):
         did, sep, fragment = text[len(DID_KEY_PREFIX) :].partition("#")
         if sep and fragment != did:
-            raise KeyFormatError(f"{shown!r}: the fragment of a did:key verification method must repeat its key")
+            raise KeyFormatError(f"{shown}: the fragment of a did:key verification method must repeat its key")
         multikey = did
     elif text.startswith("did:"):
         method = text.split(":")[1] if text.count(":") >= 2 else ""
-        raise KeyFormatError(f"{shown!r} is a did:{method} identifier, not a did:key: its key cannot be read offline")
+        raise KeyFormatError(f"{shown} is a did:{method} identifier, not a did:key: its key cannot be read offline")
     else:
         multikey = text
     if not multikey.startswith("z"):
-        raise KeyFormatError(f"{shown!r}: an Ed25519 did:key is base58btc multibase (starts with 'z')")
+        raise KeyFormatError(f'{shown}: an Ed25519 did:key is base58btc multibase (starts with "z")')
     try:
         data = decode_multibase(multikey)
     except MultibaseError as e:
-        raise KeyFormatError(f"{shown!r}: {e}") from None
+        raise KeyFormatError(f"{shown}: {e}") from None
     if data[:2] != ED25519_PUB:
         raise KeyFormatError(
-            f"{shown!r}: not an Ed25519 public key (multicodec prefix {data[:2].hex() or 'missing'}, expected ed01)"
+            f"{shown}: not an Ed25519 public key (multicodec prefix {data[:2].hex() or 'missing'}, expected ed01)"
         )
     if len(data) != 34:
-        raise KeyFormatError(f"{shown!r}: an Ed25519 public key has 32 bytes, this one {len(data) - 2}")
+        raise KeyFormatError(f"{shown}: an Ed25519 public key has 32 bytes, this one {len(data) - 2}")
     return data[2:]
 
 

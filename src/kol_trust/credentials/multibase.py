@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 
+from ..checks import json_string
 from ..errors import MultibaseError
 
 __all__ = [
@@ -62,7 +63,7 @@ def b58decode(text: str) -> bytes:
     for i, ch in enumerate(text):
         value = _B58_INDEX.get(ch)
         if value is None:
-            raise MultibaseError(f"character {ch!r} at position {i} is not in the base58btc alphabet")
+            raise MultibaseError(f"character {json_string(ch)} at position {i} is not in the base58btc alphabet")
         n = n * 58 + value
     zeros = len(text) - len(text.lstrip("1"))
     body = n.to_bytes((n.bit_length() + 7) // 8, "big") if n else b""
@@ -108,5 +109,7 @@ def decode_multibase(text: str, *, max_length: int = _MAX_TEXT) -> bytes:
         return b58decode(body)
     if text.startswith("u"):
         return _b64url_decode(text[1:])
-    shown = text[:1] or "nothing"
-    raise MultibaseError(f"multibase prefix {shown!r} is not supported (expected 'z' base58btc or 'u' base64url)")
+    expected = '(expected "z" base58btc or "u" base64url)'
+    if not text:
+        raise MultibaseError(f"an empty text has no multibase prefix {expected}")
+    raise MultibaseError(f"multibase prefix {json_string(text[:1])} is not supported {expected}")

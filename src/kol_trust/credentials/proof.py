@@ -30,7 +30,7 @@ import attrs
 
 from ..canonical import dumps as jcs
 from ..certification.keys import ed25519, is_private_key, raw_public_bytes
-from ..checks import describe
+from ..checks import describe, json_string
 from ..errors import CredentialError, KeyFormatError, MultibaseError, SigningUnavailable, ValidationError
 from ..wire import parse_json
 from .did_key import DID_KEY_PREFIX, ed25519_public_bytes_from_did, public_key_from_did
@@ -149,7 +149,9 @@ def add_proof(
     if not isinstance(verification_method, str) or not verification_method or len(verification_method) > 2000:
         raise CredentialError("$.proof.verificationMethod: must be a non-empty identifier (a DID URL or a URL)")
     if not verification_method.isascii() or any(ch.isspace() for ch in verification_method):
-        raise CredentialError(f"$.proof.verificationMethod: {verification_method!r} is not an ASCII identifier")
+        raise CredentialError(
+            f"$.proof.verificationMethod: {json_string(verification_method)} is not an ASCII identifier"
+        )
     if verification_method.startswith(DID_KEY_PREFIX):
         try:
             named = ed25519_public_bytes_from_did(verification_method)
@@ -161,14 +163,16 @@ def add_proof(
             )
     if isinstance(created, str):
         if parse_datetime(created) is None:
-            raise CredentialError(f"$.proof.created: {created!r} is not a date-time such as 2026-01-31T09:00:00Z")
+            raise CredentialError(
+                f"$.proof.created: {json_string(created)} is not a date-time such as 2026-01-31T09:00:00Z"
+            )
         created_text = created
     elif isinstance(created, dt.datetime):
         created_text = format_datetime(created)
     else:
         raise TypeError(f"created must be an aware datetime or a text, got {type(created).__name__}")
     if not isinstance(proof_purpose, str) or not proof_purpose:
-        raise CredentialError("$.proof.proofPurpose: must be a non-empty text such as 'assertionMethod'")
+        raise CredentialError('$.proof.proofPurpose: must be a non-empty text such as "assertionMethod"')
 
     unsecured = copy.deepcopy(dict(document))
     options: dict[str, Any] = {
@@ -231,7 +235,7 @@ def _resolve(vm: str, keys: Mapping[str, Ed25519PublicKey] | None) -> tuple[Ed25
         return keys[vm], ""
     if vm.startswith(DID_KEY_PREFIX):
         if "#" not in vm:
-            return None, f"the verification method {vm} is a DID, not a verification method (no '#' fragment)"
+            return None, f'the verification method {vm} is a DID, not a verification method (no "#" fragment)'
         try:
             return public_key_from_did(vm), ""
         except SigningUnavailable:
@@ -294,14 +298,18 @@ def _verify(
     if not isinstance(proof, dict):
         return _fail("malformed", f"$.proof: expected a proof object, got {describe(proof)}")
     if proof.get("type") != PROOF_TYPE:
-        return _fail("malformed", f"$.proof.type: expected {PROOF_TYPE!r}, got {describe(proof.get('type'))}")
+        return _fail(
+            "malformed", f"$.proof.type: expected {json_string(PROOF_TYPE)}, got {describe(proof.get('type'))}"
+        )
     if proof.get("cryptosuite") != CRYPTOSUITE:
         return _fail(
-            "malformed", f"$.proof.cryptosuite: expected {CRYPTOSUITE!r}, got {describe(proof.get('cryptosuite'))}"
+            "malformed",
+            f"$.proof.cryptosuite: expected {json_string(CRYPTOSUITE)}, got {describe(proof.get('cryptosuite'))}",
         )
     if proof.get("proofPurpose") != proof_purpose:
         return _fail(
-            "malformed", f"$.proof.proofPurpose: expected {proof_purpose!r}, got {describe(proof.get('proofPurpose'))}"
+            "malformed",
+            f"$.proof.proofPurpose: expected {json_string(proof_purpose)}, got {describe(proof.get('proofPurpose'))}",
         )
     vm = proof.get("verificationMethod")
     if not isinstance(vm, str) or not vm or len(vm) > 2000:
@@ -316,7 +324,7 @@ def _verify(
         return _fail("malformed", f"$.proof.proofValue: expected a multibase text, got {describe(value)}", vm)
     if not value.startswith("z"):
         return _fail(
-            "malformed", "$.proof.proofValue: an eddsa-jcs-2022 proof value is base58btc (starts with 'z')", vm
+            "malformed", '$.proof.proofValue: an eddsa-jcs-2022 proof value is base58btc (starts with "z")', vm
         )
     try:
         signature = decode_multibase(value, max_length=200)

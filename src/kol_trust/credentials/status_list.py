@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ..checks import describe
+from ..checks import describe, json_string
 from ..errors import CredentialError, MultibaseError, SigningUnavailable
 from .did_key import did_key, verification_method_of
 from .multibase import decode_multibase, multibase_base64url
@@ -84,9 +84,11 @@ class StatusList:
 
     def __init__(self, purpose: str = "revocation", length: int = MIN_LENGTH) -> None:
         if purpose not in STATUS_PURPOSES:
-            raise CredentialError(f"statusPurpose: expected one of {', '.join(STATUS_PURPOSES)}, got {purpose!r}")
+            raise CredentialError(
+                f"statusPurpose: expected one of {', '.join(map(json_string, STATUS_PURPOSES))}, got {describe(purpose)}"
+            )
         if not isinstance(length, int) or isinstance(length, bool) or length < MIN_LENGTH or length > MAX_LENGTH:
-            raise CredentialError(f"a status list has {MIN_LENGTH} to {MAX_LENGTH} entries, not {length!r}")
+            raise CredentialError(f"a status list has {MIN_LENGTH} to {MAX_LENGTH} entries, not {describe(length)}")
         if length % 8:
             raise CredentialError(f"a status list's length is a whole number of bytes (a multiple of 8), not {length}")
         self.purpose = purpose
@@ -140,7 +142,7 @@ class StatusList:
         except MultibaseError as e:
             raise CredentialError(f"encodedList: {e}") from None
         if not encoded.startswith("u"):
-            raise CredentialError("encodedList: must be multibase base64url (starts with 'u')")
+            raise CredentialError('encodedList: must be multibase base64url (starts with "u")')
         try:
             d = zlib.decompressobj(wbits=31)  # GZIP only
             raw = d.decompress(compressed, MAX_LENGTH // 8 + 1)
@@ -176,14 +178,14 @@ class StatusList:
         that, so publish a fresh one before.
         """
         if not isinstance(id, str) or not id or not id.isascii() or any(ch.isspace() for ch in id):
-            raise CredentialError(f"$.id: the list's id must be an ASCII URL without spaces, got {id!r}")
+            raise CredentialError(f"$.id: the list's id must be an ASCII URL without spaces, got {describe(id)}")
         if issuer is None:
             issuer = did_key(private_key)
         method = verification_method
         if method is None:
             if issuer != did_key(private_key):
                 raise CredentialError(
-                    f"$.issuer: {issuer!r} is not the signing key's did:key: name its verification_method"
+                    f"$.issuer: {describe(issuer)} is not the signing key's did:key: name its verification_method"
                 )
             method = verification_method_of(private_key)
         until = valid_from + DEFAULT_LIST_VALIDITY if valid_until is None else valid_until
@@ -385,7 +387,7 @@ def _verify_list(data: dict[str, Any], ids: set[str], keys: Mapping[str, Any]) -
     period: dict[str, Any] = {"issuer": issuer, "valid_from": start, "valid_until": until}
     subject = data.get("credentialSubject")
     if not isinstance(subject, dict) or subject.get("type") != "BitstringStatusList":
-        return bad("$.credentialSubject.type: expected 'BitstringStatusList'", **period)
+        return bad('$.credentialSubject.type: expected "BitstringStatusList"', **period)
     purpose = subject.get("statusPurpose")
     if purpose not in STATUS_PURPOSES:
         return bad(

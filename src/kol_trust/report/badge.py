@@ -24,6 +24,7 @@ import urllib.parse
 
 from ..assessment import Assessment
 from ..cases import rubric_of
+from ..checks import describe
 from ..credentials import CredentialCheck, CredentialStatus
 from ..credentials.proof import format_datetime
 from ..errors import SigningUnavailable
@@ -191,7 +192,7 @@ def verification_url(template: str, check: CredentialCheck) -> str:
     ``https://nca.example/verify?serial={serial}``; ``ValueError`` otherwise.
     """
     if not isinstance(template, str) or not template.startswith("https://") or not template.isascii():
-        raise ValueError(f"the verification URL template must be an https:// URL, got {template!r}")
+        raise ValueError(f"the verification URL template must be an https:// URL, got {describe(template)}")
     if any(ch.isspace() or not ch.isprintable() for ch in template):
         raise ValueError("the verification URL template must not contain spaces or control characters")
     serial = check.certificate.serial if check.certificate is not None else ""

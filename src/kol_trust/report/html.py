@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from ..assessment import Assessment, Cause, CriterionResult, ExclusionReason
+from ..checks import json_string
 from ..credentials import CredentialCheck
 from ..credentials.proof import format_datetime
 from ..improvement import ImprovementPlan, Opportunity, Shortfall, improvement_plan
@@ -741,7 +742,9 @@ def render_report(
     if case is None or assessment is None or rubric is None:
         raise TypeError("the report card of an assessment needs the case, the assessment and the rubric")
     if case.subject.id != assessment.subject_id:
-        raise ValueError(f"the assessment is of subject {assessment.subject_id!r}, not {case.subject.id!r}")
+        raise ValueError(
+            f"the assessment is of subject {json_string(assessment.subject_id)}, not {json_string(case.subject.id)}"
+        )
     check_rubric(assessment, rubric)
     if plan is None:
         plan = improvement_plan(assessment, rubric, case=case)

@@ -36,7 +36,7 @@ def problems(exc: BaseException, path: str) -> list[Problem]:
         items, rest = exc.group_exceptions()
         # Problems of the list itself (items not checked) first: they are not lost in "… and N more".
         out = [p for e in rest for p in problems(e, path)]
-        return out + [p for e, item in items for p in problems(e, f"{path}[{item.index!r}]")]
+        return out + [p for e, item in items for p in problems(e, f"{path}[{item.index}]")]  # a list index: an int
     if isinstance(exc, ClassValidationError):
         fields, rest = exc.group_exceptions()
         out = [p for e, field in fields for p in problems(e, f"{path}.{field.name}")]

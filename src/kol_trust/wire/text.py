@@ -147,7 +147,7 @@ def parse_rubric_text(text: str | bytes, *, format: str = "json") -> Rubric:
     if format == "json":
         return from_json(text, Rubric)
     if format != "toml":
-        raise ValueError(f"unknown rubric format {format!r}: use 'json' or 'toml'")
+        raise ValueError(f'unknown rubric format {describe(format)}: use "json" or "toml"')
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")
