@@ -328,3 +328,27 @@ def test_command_line_argument_errors(parse: str, text: str) -> None:
     message = message_of(argparse.ArgumentTypeError, lambda: check(text))
     assert message.startswith(json_string(text) + " ")
     assert_json_words(message, text)
+
+
+@pytest.mark.parametrize(
+    ("argv", "shown"),
+    [
+        (["schema", "nope"], ['unknown schema "nope"; expected one of "subject", "evidence"']),
+        (["assess", "case.json", "--as-of", "2026-02-30"], ['"2026-02-30" is not a calendar date']),
+        (["rubric", "validate", "9.9.9"], ['"9.9.9"']),
+    ],
+)
+def test_command_line_errors_on_standard_error(
+    argv: list[str], shown: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kol_trust.cli import main
+
+    try:
+        code = main(argv)
+    except SystemExit as e:  # argparse refuses the argument before the command runs
+        code = int(e.code or 0)
+    err = capsys.readouterr().err
+    assert code == 2, err
+    for text in shown:
+        assert text in err, (text, err)
+    assert not PYTHON_QUOTED.search(err), err
