@@ -1,13 +1,13 @@
-"""The JSON backend: :mod:`orjson` (the extra ``fast``) or the standard library alone.
+"""The JSON backend: ``orjson`` (the extra ``fast``) or the standard library alone.
 
 The one place that decides it.  With ``orjson`` importable, the strict parser
-(:func:`kol_trust.wire.parse_json`) and the canonical encoder
-(:mod:`kol_trust.canonical`) use it where it is sure to give what the
-standard library gives; everywhere else, and always without ``orjson``, the
-pure path (the standard library's :mod:`json` and :mod:`rfc8785`) decides.
-Both backends give the same values, the same bytes and the same errors: the
-test suite runs its vectors, its RFC 8785 tests and its property tests on
-each.
+behind :func:`kol_trust.from_json` and the canonical encoder behind
+:func:`kol_trust.canonical_bytes` and the fingerprint use it where it is sure
+to give what the standard library gives; everywhere else, and always without
+``orjson``, the pure path (the standard library's ``json`` and ``rfc8785``)
+decides.  Both backends give the same values, the same bytes and the same
+errors: the test suite runs its vectors, its RFC 8785 tests and its property
+tests on each.
 
 The choice is made once, at import: ``orjson`` when it can be imported,
 unless the environment variable ``KOL_TRUST_PURE_PYTHON`` is set (to anything
