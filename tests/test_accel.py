@@ -405,3 +405,28 @@ def test_a_large_case_gives_the_same_fingerprint_on_both_backends() -> None:
     pure, fast = on_both(lambda: kt.assess_case(case).fingerprint)
     assert fast == pure
     assert pure.startswith("sha256:")
+
+
+def test_a_tiny_value_leaves_orjson_for_its_own_record_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No cliff on the orjson backend either: one 5e-05 among 100 records sends that
+    record to the general path, and the records before and after it still to orjson."""
+    require_orjson()
+    case = next(iter(synthetic_cases(1, seed=4, min_records=100, max_records=100)))
+    records = sorted({e.id: e for e in case.evidence}.values(), key=lambda e: e.id)
+    tiny = attrs.evolve(records[40], value=5e-05, severity=None)
+    case = attrs.evolve(case, evidence=(*records[:40], tiny, *records[41:]))
+    with accel.forced("pure"):
+        expected = kt.assess_case(case).fingerprint
+    calls: list[str] = []
+    monkeypatch.setattr(accel, "active", _recording(calls))
+    written: list[Any] = []
+    real_written = canonical.written
+
+    def record_written(obj: Any) -> str:
+        written.append(obj)
+        return real_written(obj)
+
+    monkeypatch.setattr(canonical, "written", record_written)
+    assert kt.assess_case(case).fingerprint == expected
+    assert calls == ["dumps", "dumps"]  # the 40 records before the tiny value, and those after it
+    assert written == [tiny, case.subject]  # the tiny value's record alone, and the subject

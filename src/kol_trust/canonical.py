@@ -761,15 +761,28 @@ def _chunk_bytes(records: list[Evidence]) -> bytes:
 def _chunk_bytes_orjson(fast: accel.Orjson, records: list[Evidence]) -> bytes:
     """:func:`_chunk_bytes` by orjson: one ``orjson.dumps`` of the prepared records.
 
-    A record that :func:`prepared` declines (a value such as 5e-05) sends its
-    chunk to :func:`_chunk_bytes`, which writes that record alone by the
-    general path.  orjson's own errors (a lone surrogate) propagate.
+    A record that :func:`prepared` declines (a value such as 5e-05) is written
+    alone by :func:`_record_text`, the records around it still by orjson.
+    orjson's own errors (a lone surrogate) propagate.
     """
-    try:
-        data = [prepared(e) for e in records]
-    except Unsure:
+    prepare = _PREPARERS[Evidence] if Evidence in _PREPARERS else _class_preparer(Evidence)
+    if prepare is None:
         return _chunk_bytes(records)
-    return fast.dumps(data)[1:-1]  # without the array's brackets
+    parts: list[bytes] = []
+    run: list[Any] = []
+    for e in records:
+        try:
+            run.append(prepare(e))  # raises Unsure for an object of another class, too
+        except Unsure:
+            if run:
+                parts.append(fast.dumps(run)[1:-1])  # without the array's brackets
+                run = []
+            parts.append(_record_text(e).encode("utf-8"))
+    if not parts:
+        return fast.dumps(run)[1:-1]
+    if run:
+        parts.append(fast.dumps(run)[1:-1])
+    return b",".join(parts)
 
 
 def fingerprint(ref: RubricRef, as_of: dt.date, subject: Subject, evidence: Iterable[Evidence]) -> str:
