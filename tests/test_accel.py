@@ -241,6 +241,8 @@ number_literals = st.one_of(
     st.floats().map(lambda x: json.dumps(x)),  # NaN and Infinity too
     st.floats(allow_nan=False, allow_infinity=False).map(repr),
     st.floats(min_value=1e-8, max_value=1e-3).map(lambda x: f"{x:.3g}"),  # 5e-05
+    # Long mantissas and every exponent: both parsers must round them alike.
+    st.from_regex(r"-?(0|[1-9][0-9]{0,24})(\.[0-9]{1,24})?([eE][-+]?[0-9]{1,3})?", fullmatch=True),
     st.sampled_from(["5e-05", "1e16", "1E16", "1e+16", "-0", "-0.0", "0.0", "1e400", "-1e-400", "1.0", "01", "1."]),
     st.sampled_from([".5", "+1", "18446744073709551615", "18446744073709551616", "-9223372036854775809"]),
 )
