@@ -42,6 +42,7 @@ from typing import Any
 import attrs
 
 import kol_trust as kt
+from kol_trust import accel
 from kol_trust.improvement import what_if
 from kol_trust.synth import AS_OF, RUBRIC_VERSION, build_case, synthetic_cases
 
@@ -58,6 +59,12 @@ QUICK_WHAT_IF_SIZES = (250, 500)
 
 # -- the synthetic corpus ------------------------------------------------------------
 # The generator lives in the library, kol_trust.synth; build_case comes from there.
+
+
+def _json_backend() -> str:
+    """The JSON backend (kol_trust.accel): "orjson 3.x" or "pure" (no orjson, or KOL_TRUST_PURE_PYTHON set)."""
+    fast = accel.active
+    return "pure" if fast is None else f"orjson {fast.version}"
 
 
 def build_corpus(
@@ -273,7 +280,8 @@ def render(result: dict[str, Any]) -> str:
     tiers = ", ".join(f"{k} {v / corpus['cases']:.0%}" for k, v in corpus["tiers"].items())
     out = [
         f"kol_trust {env['kol_trust']} — {env['implementation']} {env['python']} on {env['platform']}",
-        f"rubric kol-trust {result['rubric']}, as_of {result['as_of']}, seed {result['seed']}",
+        f"rubric kol-trust {result['rubric']}, as_of {result['as_of']}, seed {result['seed']}; "
+        f"JSON backend {env['json_backend']}",
         "",
         f"corpus: {corpus['cases']:,} cases, {corpus['records']:,} evidence records "
         f"({corpus['records_per_case']:.1f} per case), {corpus['excluded_share']:.1%} of records excluded; "
@@ -409,6 +417,7 @@ def run(
             "implementation": platform.python_implementation(),
             "platform": platform.platform(terse=True),
             "machine": platform.machine(),
+            "json_backend": _json_backend(),
         },
         "rubric": rubric.version,
         "as_of": AS_OF.isoformat(),

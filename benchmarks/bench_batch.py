@@ -40,7 +40,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 # The two scripts lie side by side; run as a script, this one's folder is on sys.path.
-from bench_assess import _table
+from bench_assess import _json_backend, _table
 
 import kol_trust as kt
 from kol_trust.batch import run_jsonl
@@ -197,7 +197,7 @@ def render_memory_only(result: dict[str, Any]) -> str:
     return "\n".join(
         [
             f"kol_trust {env['kol_trust']} — {env['implementation']} {env['python']} on {env['platform']} "
-            f"({env['cpus']} CPUs)",
+            f"({env['cpus']} CPUs); JSON backend {env['json_backend']}",
             f"seed {result['seed']}; memory runs only (--memory-only)",
             "",
             "3. peak memory streaming N lazily generated cases through run_jsonl (fresh process each)",
@@ -214,7 +214,7 @@ def render(result: dict[str, Any]) -> str:
     env, corpus, floor = result["environment"], result["corpus"], result["floor"]
     out = [
         f"kol_trust {env['kol_trust']} — {env['implementation']} {env['python']} on {env['platform']} "
-        f"({env['cpus']} CPUs)",
+        f"({env['cpus']} CPUs); JSON backend {env['json_backend']}",
         f"seed {result['seed']}; corpus: {corpus['cases']:,} JSON lines, {corpus['input_bytes'] / 1e6:.1f} MB "
         f"({corpus['input_bytes'] / corpus['cases']:,.0f} bytes per line), built in {corpus['build_seconds']:.2f} s",
         "",
@@ -301,6 +301,7 @@ def _environment() -> dict[str, Any]:
         "implementation": platform.python_implementation(),
         "platform": platform.platform(terse=True),
         "machine": platform.machine(),
+        "json_backend": _json_backend(),
         "cpus": os.cpu_count(),
     }
 

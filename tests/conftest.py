@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
+
+from kol_trust import accel
 
 TESTS = Path(__file__).parent
 SPEC = TESTS / "data" / "spec"  # the project's copy of ../shared/spec
@@ -23,3 +27,31 @@ settings.register_profile(
 settings.register_profile("dev", max_examples=60, deadline=None)
 settings.register_profile("thorough", max_examples=5_000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+
+# -- the JSON backends (kol_trust.accel) ------------------------------------------------------
+#
+# The vectors, the RFC 8785 tests and the property tests run on both backends
+# (``pytestmark = pytest.mark.usefixtures("json_backend")``); tests/test_accel.py
+# compares them directly.  Without orjson the "orjson" runs are skipped,
+# unless KOL_TRUST_REQUIRE_ORJSON is set (CI sets it and installs the extra
+# fast): then they fail.
+
+
+def require_orjson() -> None:
+    """Skip (or, with KOL_TRUST_REQUIRE_ORJSON set, fail) when orjson is not installed."""
+    if accel.installed() is None:
+        why = "orjson is not installed (the extra fast)"
+        if os.environ.get("KOL_TRUST_REQUIRE_ORJSON"):
+            pytest.fail(f"KOL_TRUST_REQUIRE_ORJSON is set but {why}", pytrace=False)
+        pytest.skip(why)
+
+
+@pytest.fixture(params=accel.BACKENDS, scope="module")
+def json_backend(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Every test of the module once with each JSON backend ("orjson", "pure")."""
+    name: str = request.param
+    if name == "orjson":
+        require_orjson()
+    with accel.forced(name):
+        yield name

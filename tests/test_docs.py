@@ -18,6 +18,7 @@ import io
 import re
 import shlex
 import sys
+import tomllib
 from pathlib import Path
 from types import ModuleType
 
@@ -136,7 +137,7 @@ def test_readme_example_is_short_and_runs() -> None:
     assert text.startswith(
         "# kol-trust\n\n**Score and certify influencers by the KOL Trust Standard.**\n\n"
         "```sh\npython -m pip install . && kol-trust demo\n```\n\n"
-        '```sh\npython -m pip install ".[test,docs,dask,sign]" && python -m pytest\n```\n'
+        '```sh\npython -m pip install ".[test,docs,dask,sign,fast]" && python -m pytest\n```\n'
     )
     block = re.search(r"^```python\n(.*?)^```$", text, re.MULTILINE | re.DOTALL)
     assert block is not None
@@ -146,6 +147,22 @@ def test_readme_example_is_short_and_runs() -> None:
     runner.run(test)
     assert runner.summarize(verbose=False) == doctest.TestResults(0, len(test.examples))
     assert len(test.examples) >= 5
+
+
+def test_ci_runs_the_readmes_test_command_and_dev_installs_its_extras() -> None:
+    """.ci/run calls the README's second command exactly; the dev extra has every extra it names."""
+    text = README.read_text(encoding="utf-8")
+    blocks = re.findall(r"^```sh\n(.*?)\n```$", text, re.MULTILINE | re.DOTALL)
+    command = blocks[1]
+    assert command.endswith("&& python -m pytest"), command
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert command in ci
+    extras = re.fullmatch(r'python -m pip install "\.\[([a-z,]+)\]" && python -m pytest', command)
+    assert extras is not None, command
+    assert "fast" in extras.group(1).split(",")
+    with (ROOT / "pyproject.toml").open("rb") as f:
+        optional = tomllib.load(f)["project"]["optional-dependencies"]
+    assert optional["dev"][0] == f"kol-trust[{extras.group(1)}]"
 
 
 def test_readme_links_to_pages_that_exist() -> None:
@@ -270,6 +287,7 @@ NAMESPACES = (
     "kol_trust.batch",
     "kol_trust.words",
     "kol_trust.tables",
+    "kol_trust.accel",
     "kol_trust.testing",
 )
 

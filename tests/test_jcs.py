@@ -30,6 +30,9 @@ from kol_trust.synth import build_case, synthetic_cases
 
 MAX_SAFE = 2**53 - 1
 
+#: Every test here runs on both JSON backends (kol_trust.accel): orjson and the pure path.
+pytestmark = pytest.mark.usefixtures("json_backend")
+
 # -- strategies -------------------------------------------------------------------------
 
 

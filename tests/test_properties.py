@@ -27,6 +27,9 @@ from kol_trust.rubric import Criterion
 
 BUILTIN = kt.load_rubric("1.0.0")
 
+#: Every test here runs on both JSON backends (kol_trust.accel): orjson and the pure path.
+pytestmark = pytest.mark.usefixtures("json_backend")
+
 #: (rubric, case) pairs: cases for the built-in rubric (through the default of
 #: ``cases()``) or a random rubric and a case for it.
 rubric_and_case = st.one_of(

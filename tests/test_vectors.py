@@ -13,6 +13,9 @@ from conftest import VECTORS
 
 VECTOR_FILES = sorted(VECTORS.glob("[0-9]*.json"))
 
+#: Every test here runs on both JSON backends (kol_trust.accel): orjson and the pure path.
+pytestmark = pytest.mark.usefixtures("json_backend")
+
 
 def load_vector(path: Path) -> tuple[dict[str, Any], kt.Case, kt.Rubric | None]:
     vector = json.loads(path.read_text(encoding="utf-8"))

@@ -38,6 +38,14 @@ keys, keys at or above U+E000, lone surrogates, types other than the plain
 JSON ones, subclasses other than string enums) sends the *whole* document to
 :func:`rfc8785.dumps`, so the output, and the error raised for a value JCS
 cannot represent, are always those of the reference implementation.
+
+**orjson** (the extra ``fast``, chosen by :mod:`kol_trust.accel`) writes the
+prepared documents instead of the :mod:`json` encoder when installed: it
+escapes strings exactly as the :mod:`json` encoder does (the tests check
+every code point against :mod:`rfc8785` on both backends), writes every float
+that :func:`number` lets through as ``repr`` does, and sorts keys by code
+point.  Whatever it refuses (a lone surrogate, nesting beyond 254 levels)
+goes to the :mod:`json` encoder, which decides as it does without orjson.
 """
 
 from __future__ import annotations
@@ -55,6 +63,7 @@ from typing import Any
 import attrs
 import rfc8785
 
+from . import accel
 from . import model as _model_module
 from . import rubric as _rubric_module
 from .assessment import Cause, ExclusionReason, RubricRef
@@ -197,7 +206,14 @@ def dumps(value: Any) -> bytes:
     Raises what :func:`rfc8785.dumps` raises for values JCS cannot represent.
     """
     try:
-        return _encode(_prepare(value)).encode("utf-8")
+        data = _prepare(value)
+        fast = accel.active
+        if fast is not None:
+            try:
+                return fast.dumps_sorted(data)
+            except fast.encode_error:
+                pass  # a lone surrogate, or nesting orjson refuses: the json encoder decides
+        return _encode(data).encode("utf-8")
     except (_Unsure, UnicodeEncodeError, ValueError, TypeError, RecursionError):
         pass
     try:
@@ -264,6 +280,12 @@ def dumps_prepared(value: Any) -> bytes:
     string enums only.  Raises ``UnicodeEncodeError`` for a lone surrogate;
     the caller then falls back to :func:`dumps` of the plain document.
     """
+    fast = accel.active
+    if fast is not None:
+        try:
+            return fast.dumps(value)
+        except fast.encode_error:
+            pass  # the json encoder decides, and raises what it always raised
     return _write(value).encode("utf-8")
 
 
@@ -765,6 +787,38 @@ def _record_text(e: Evidence) -> str:
         return dumps(document(e)).decode("utf-8")
 
 
+def _chunk_bytes(records: list[Evidence]) -> bytes:
+    """The JCS text of *records*, comma-separated (the inside of a JSON array)."""
+    return ",".join([_record_text(e) for e in records]).encode("utf-8")
+
+
+def _chunk_bytes_orjson(fast: accel.Orjson, records: list[Evidence]) -> bytes:
+    """:func:`_chunk_bytes` by orjson: one ``orjson.dumps`` of the prepared records.
+
+    A record that :func:`prepared` declines (a value such as 5e-05) is written
+    alone by :func:`_record_text`, the records around it still by orjson.
+    orjson's own errors (a lone surrogate) propagate.
+    """
+    prepare = _PREPARERS[Evidence] if Evidence in _PREPARERS else _class_preparer(Evidence)
+    if prepare is None:
+        return _chunk_bytes(records)
+    parts: list[bytes] = []
+    run: list[Any] = []
+    for e in records:
+        try:
+            run.append(prepare(e))  # raises Unsure for an object of another class, too
+        except Unsure:
+            if run:
+                parts.append(fast.dumps(run)[1:-1])  # without the array's brackets
+                run = []
+            parts.append(_record_text(e).encode("utf-8"))
+    if not parts:
+        return fast.dumps(run)[1:-1]
+    if run:
+        parts.append(fast.dumps(run)[1:-1])
+    return b",".join(parts)
+
+
 def fingerprint(ref: RubricRef, as_of: dt.date, subject: Subject, evidence: Iterable[Evidence]) -> str:
     """The assessment fingerprint (STANDARD §6): the SHA-256 of the canonical
     inputs — algorithm, rubric reference, ``as_of``, the subject and the
@@ -778,10 +832,12 @@ def fingerprint(ref: RubricRef, as_of: dt.date, subject: Subject, evidence: Iter
         # bytes of {"algorithm", "as_of", "evidence", "rubric", "subject"}.
         h = hashlib.sha256()
         h.update(f'{{"algorithm":{ALGORITHM},"as_of":"{as_of.isoformat()}","evidence":['.encode())
+        fast = accel.active
         for start in range(0, len(records), _CHUNK):
             if start:
                 h.update(b",")
-            h.update(",".join([_record_text(e) for e in records[start : start + _CHUNK]]).encode("utf-8"))
+            chunk = records[start : start + _CHUNK]
+            h.update(_chunk_bytes(chunk) if fast is None else _chunk_bytes_orjson(fast, chunk))
         rubric_ref = f'{{"digest":{_escape(ref.digest)},"id":{_escape(ref.id)},"version":{_escape(ref.version)}}}'
         h.update(f'],"rubric":{rubric_ref},"subject":{written(subject)}}}'.encode())
     except (Unsure, UnicodeEncodeError, ValueError, TypeError, RecursionError):

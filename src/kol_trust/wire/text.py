@@ -18,6 +18,7 @@ import tomllib
 from pathlib import PurePath
 from typing import Any, TypeVar, overload
 
+from .. import accel
 from ..checks import describe
 from ..errors import Problem, RubricError, ValidationError
 from ..rubric import Rubric
@@ -55,11 +56,68 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
+# -- orjson (the extra ``fast``), where it is sure to parse as the strict path does ----------
+#
+# orjson.loads refuses NaN, Infinity, a byte-order mark, bad UTF-8, lone
+# surrogates, control characters in strings and numbers beyond a double, as
+# the strict path does; whatever it refuses, the strict path parses again and
+# raises its own error.  It differs from the strict path in three places,
+# each guarded here:
+#
+# * Duplicate keys: orjson keeps the last one silently.  In text without a
+#   backslash every '"' delimits a string (a key or a value), so the text
+#   holds twice as many '"' as it has strings.  orjson.dumps of the value
+#   writes each of its keys and strings with two '"' and no other: equal
+#   counts mean no key was lost.
+# * Integers beyond 64 bits: orjson turns them into floats.  orjson.dumps
+#   writes every float from 1e16 up (as repr does) with an exponent "e+";
+#   the value's text holding "e+" (in a number, or in a string) sends it to
+#   the strict path, which keeps the integer (or names its digits).
+# * Nesting: orjson.loads takes 1024 levels, the strict path fewer (the
+#   interpreter's recursion limit); orjson.dumps takes 254 and refuses
+#   deeper values, which then go to the strict path.
+#
+# Escapes (any backslash) go to the strict path too: they are rare in the
+# documents, and they would break the count of '"'.
+
+_DECLINED = object()
+
+
+def _orjson_parse(fast: accel.Orjson, text: object) -> Any:
+    """orjson's value of *text* when it is sure to be the strict path's, else ``_DECLINED``."""
+    if type(text) is str:
+        if "\\" in text or text.startswith("\ufeff"):
+            return _DECLINED
+        quotes = text.count('"')
+    elif type(text) is bytes or type(text) is bytearray:
+        if b"\\" in text or text.startswith(b"\xef\xbb\xbf"):
+            return _DECLINED
+        quotes = text.count(b'"')
+    else:
+        return _DECLINED
+    try:
+        value = fast.loads(text)
+        again = fast.dumps(value)
+    except (fast.decode_error, fast.encode_error):
+        return _DECLINED
+    if again.count(b'"') != quotes or b"e+" in again:
+        return _DECLINED
+    return value
+
+
 def parse_json(text: str | bytes, what: str = "JSON document") -> Any:
     """Parse JSON text strictly: no NaN/Infinity, no duplicate keys, no overflow.
 
     Raises :class:`~kol_trust.ValidationError` (path ``$``) on bad text.
+    With ``orjson`` installed (the extra ``fast``) the text is parsed by it
+    when it is sure to give the same value; the strict path decides
+    everything else, and every error.
     """
+    fast = accel.active
+    if fast is not None:
+        value = _orjson_parse(fast, text)
+        if value is not _DECLINED:
+            return value
     try:
         if isinstance(text, bytes | bytearray):
             text = bytes(text).decode("utf-8")
