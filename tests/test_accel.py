@@ -86,7 +86,7 @@ except LookupError as e:
     with accel.forced("pure"):
         assert fingerprint == kt.assess_case(case).fingerprint
     assert dumped == '{"a":"\u2028","b":[0.5,0.00005]}'
-    assert message == "orjson is not installed: pip install 'kol-trust[fast]'"
+    assert message == "orjson is not installed: pip install 'kol-trust[fast]' (from a checkout: pip install '.[fast]')"
 
 
 def test_forced_switches_and_restores() -> None:

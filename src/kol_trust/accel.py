@@ -28,6 +28,8 @@ from typing import Any
 
 import attrs
 
+from .errors import json_string
+
 __all__ = ["BACKENDS", "PURE_ENV", "Orjson", "active", "backend", "forced", "installed"]
 
 #: The environment variable that switches ``orjson`` off for a whole process.
@@ -95,9 +97,13 @@ def forced(name: str) -> Iterator[None]:
     """
     global active
     if name not in BACKENDS:
-        raise ValueError(f"unknown JSON backend {name!r}: use one of {', '.join(BACKENDS)}")
+        raise ValueError(
+            f"unknown JSON backend {json_string(name)}: use one of {', '.join(json_string(b) for b in BACKENDS)}"
+        )
     if name == "orjson" and _INSTALLED is None:
-        raise LookupError("orjson is not installed: pip install 'kol-trust[fast]'")
+        raise LookupError(
+            "orjson is not installed: pip install 'kol-trust[fast]' (from a checkout: pip install '.[fast]')"
+        )
     before = active
     active = _INSTALLED if name == "orjson" else None
     try:
