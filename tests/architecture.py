@@ -15,7 +15,17 @@ import attrs
 #: those below, never from above.  Names are module paths below ``kol_trust``
 #: (a package stands for all its modules).
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("accel", "errors", "checks", "codegen", "fieldtypes", "numbers", "tables", "version", "words"),  # field checks, words, backend
+    (
+        "accel",
+        "errors",
+        "checks",
+        "codegen",
+        "fieldtypes",
+        "numbers",
+        "tables",
+        "version",
+        "words",
+    ),  # field checks, words, backend
     ("model", "rubric", "assessment"),  # documents
     ("canonical",),  # RFC 8785 bytes, digests, fingerprint
     ("engine",),  # algorithm 1, pure

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import copy
+import io
 import json
 import math
+import re
 import statistics
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 import kol_trust as kt
 from conftest import VECTORS
-from kol_trust.authoring.impact import MAX_BINS, ImpactReport, bin_width, impact
+from kol_trust.authoring.impact import MAX_BINS, DeltaBin, ImpactReport, bin_width, impact
 from kol_trust.cli import main
+from kol_trust.cli.rubric_impact import print_impact
 from kol_trust.engine import compile_rubric, round1
 
 OLD = kt.load_rubric("1.0.0")
@@ -313,3 +317,20 @@ def test_cli_bad_top(capsys: pytest.CaptureFixture[str], files: tuple[Path, Path
     with pytest.raises(SystemExit) as exit_info:
         main(["rubric", "impact", "1.0.0", str(new), "--cases", str(cases), "--top", "-1"])
     assert exit_info.value.code == 2
+
+
+def test_the_histogram_shows_the_empty_bins_between_full_ones(report: ImpactReport) -> None:
+    """The report lists only bins that hold a delta; the text shows every bin
+    from the first to the last, an empty one with 0 and no bar, so that a gap
+    in the data is a gap in the picture."""
+    a, b = DeltaBin(-1.0, -0.8, 3), DeltaBin(-0.4, -0.2, 6)
+    gapped = attrs.evolve(report, deltas=attrs.evolve(report.deltas, histogram=(a, b), bin_width=0.2))
+    out = io.StringIO()
+    print_impact(gapped, out, width=100)
+    rows = re.findall(r"^  \[([-+]\d\.\d), ([-+]\d\.\d)\)\s+(\d+)\s*(#*)$", out.getvalue(), flags=re.M)
+    assert rows == [
+        ("-1.0", "-0.8", "3", "#" * 20),
+        ("-0.8", "-0.6", "0", ""),
+        ("-0.6", "-0.4", "0", ""),
+        ("-0.4", "-0.2", "6", "#" * 40),
+    ]

@@ -124,17 +124,22 @@ def print_impact(
     if d.bin_width is not None:
         stats += word("impact.bins", lang, width=localized(f"{d.bin_width:g}", lang))
     say(f"\n{stats}")
-    if d.histogram:
+    if d.histogram and d.bin_width is not None:
         peak = max(b.count for b in d.histogram)
         sep = ";" if lang == "vi" else ","  # a decimal comma inside: the interval's ends apart with a semicolon
+        # The report lists the bins that hold a delta; the picture shows the
+        # empty ones between them too, so that a gap looks like a gap.
+        step = round(d.bin_width * 10)
+        by_low = {round(b.low * 10): b.count for b in d.histogram}
+        lows = range(min(by_low), max(by_low) + step, step)
         print_table(
             [
                 [
-                    f"[{_signed(b.low, lang)}{sep} {_signed(b.high, lang)})",
-                    str(b.count),
-                    "#" * max(1, round(40 * b.count / peak)),
+                    f"[{_signed(low / 10 + 0.0, lang)}{sep} {_signed((low + step) / 10 + 0.0, lang)})",
+                    str(by_low.get(low, 0)),
+                    "#" * max(1, round(40 * by_low[low] / peak)) if low in by_low else "",
                 ]
-                for b in d.histogram
+                for low in lows
             ],
             out,
             indent="  ",
