@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -55,3 +56,17 @@ def json_backend(request: pytest.FixtureRequest) -> Iterator[str]:
         require_orjson()
     with accel.forced(name):
         yield name
+
+
+def record_calls(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> list[Any]:
+    """Wrap ``owner.name`` for the test: it still does its work, and the list
+    it returns grows by the first argument of every call."""
+    real = getattr(owner, name)
+    seen: list[Any] = []
+
+    def recording(obj: Any, *args: Any, **kwargs: Any) -> Any:
+        seen.append(obj)
+        return real(obj, *args, **kwargs)
+
+    monkeypatch.setattr(owner, name, recording)
+    return seen

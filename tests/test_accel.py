@@ -26,7 +26,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import kol_trust as kt
-from conftest import require_orjson
+from conftest import record_calls, require_orjson
 from kol_trust import accel, canonical
 from kol_trust import testing as kts
 from kol_trust.synth import synthetic_cases
@@ -421,14 +421,7 @@ def test_a_tiny_value_leaves_orjson_for_its_own_record_alone(monkeypatch: pytest
         expected = kt.assess_case(case).fingerprint
     calls: list[str] = []
     monkeypatch.setattr(accel, "active", _recording(calls))
-    written: list[Any] = []
-    real_written = canonical.written
-
-    def record_written(obj: Any) -> str:
-        written.append(obj)
-        return real_written(obj)
-
-    monkeypatch.setattr(canonical, "written", record_written)
+    written = record_calls(monkeypatch, canonical, "written")
     assert kt.assess_case(case).fingerprint == expected
     assert calls == ["dumps", "dumps"]  # the 40 records before the tiny value, and those after it
     assert written == [tiny, case.subject]  # the tiny value's record alone, and the subject

@@ -24,6 +24,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import kol_trust as kt
+from conftest import record_calls
 from kol_trust import canonical
 from kol_trust.engine import compile_rubric
 from kol_trust.synth import build_case, synthetic_cases
@@ -323,14 +324,7 @@ def test_a_tiny_value_does_not_send_the_fingerprint_to_the_reference(
     case = attrs.evolve(case, evidence=(first, *case.evidence[1:]))
     expected = _reference_fingerprint(case)
     seen = _recording_reference(monkeypatch)
-    documents: list[Any] = []
-    real_document = canonical.document
-
-    def record_document(obj: Any) -> Any:
-        documents.append(obj)
-        return real_document(obj)
-
-    monkeypatch.setattr(canonical, "document", record_document)
+    documents = record_calls(monkeypatch, canonical, "document")
     assert kt.assess_case(case).fingerprint == expected
     assert seen == [value]
     assert documents == [first]  # the general path writes that record alone, the rest are written directly

@@ -681,7 +681,7 @@ def _class_writer(cls: type) -> _Write | None:
             lines += [
                 f"    value = obj.{name}",
                 "    if value is None:",
-                "        part_{i} = ''".replace("{i}", str(i)) if drop_none else f"        part_{i} = {key + 'null'!r}",
+                f"        part_{i} = ''" if drop_none else f"        part_{i} = {key + 'null'!r}",
             ]
         else:
             lead = ""
@@ -799,21 +799,16 @@ def _chunk_bytes_orjson(fast: accel.Orjson, records: list[Evidence]) -> bytes:
     alone by :func:`_record_text`, the records around it still by orjson.
     orjson's own errors (a lone surrogate) propagate.
     """
-    prepare = _PREPARERS[Evidence] if Evidence in _PREPARERS else _class_preparer(Evidence)
-    if prepare is None:
-        return _chunk_bytes(records)
     parts: list[bytes] = []
     run: list[Any] = []
     for e in records:
         try:
-            run.append(prepare(e))  # raises Unsure for an object of another class, too
+            run.append(prepared(e))
         except Unsure:
             if run:
                 parts.append(fast.dumps(run)[1:-1])  # without the array's brackets
                 run = []
             parts.append(_record_text(e).encode("utf-8"))
-    if not parts:
-        return fast.dumps(run)[1:-1]
     if run:
         parts.append(fast.dumps(run)[1:-1])
     return b",".join(parts)

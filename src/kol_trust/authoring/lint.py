@@ -156,11 +156,6 @@ def _finding(code: str, path: str, phrase: Phrase) -> Finding:
     return Finding(code, path, phrase.text("en"), CODES[code], phrase=phrase)
 
 
-def _q(ident: str) -> str:
-    """An id as JSON writes it: ``"top"``."""
-    return json_string(ident)
-
-
 # -- applicability combinations ------------------------------------------------------------
 
 
@@ -282,7 +277,7 @@ def _best_evidence(rubric: Rubric, combo: _Combo, day: dt.date) -> list[Evidence
 def _unmet(tier: Tier, a: Assessment) -> list[Phrase]:
     """The conditions of *tier* that assessment *a* does not meet."""
     if a.disqualified:
-        gates = ", ".join(_q(g.id) for g in a.gates if g.disqualify)
+        gates = ", ".join(json_string(g.id) for g in a.gates if g.disqualify)
         return [Phrase.of("lint.unmet_disqualified", gates=gates)]
     unmet = []
     if a.score < tier.min_score:
@@ -292,7 +287,10 @@ def _unmet(tier: Tier, a: Assessment) -> list[Phrase]:
             if p.score is not None and p.score < tier.min_pillar_score:
                 unmet.append(
                     Phrase.of(
-                        "lint.unmet_pillar", pillar=_q(p.id), score=Num(p.score), min=Num(tier.min_pillar_score, "g")
+                        "lint.unmet_pillar",
+                        pillar=json_string(p.id),
+                        score=Num(p.score),
+                        min=Num(tier.min_pillar_score, "g"),
                     )
                 )
     if tier.min_coverage is not None and a.coverage < tier.min_coverage:
@@ -301,7 +299,9 @@ def _unmet(tier: Tier, a: Assessment) -> list[Phrase]:
 
 
 def _caps(a: Assessment) -> Piece:
-    capped = tuple(Phrase.of("lint.cap", gate=_q(g.id), cap=Num(g.cap, "g")) for g in a.gates if g.cap is not None)
+    capped = tuple(
+        Phrase.of("lint.cap", gate=json_string(g.id), cap=Num(g.cap, "g")) for g in a.gates if g.cap is not None
+    )
     return Phrase.of("lint.capped", gates=Items(capped, ", ")) if capped else ""
 
 
@@ -330,7 +330,7 @@ def _tier_findings(
             f"$.tiers[{k}]",
             Phrase.of(
                 "lint.unreachable_tier",
-                tier=_q(tier.id),
+                tier=json_string(tier.id),
                 who=combos[j].describe(detail),
                 why=Items(tuple(_unmet(tier, best[j]))),
                 caps=_caps(best[j]),
@@ -350,7 +350,7 @@ def _tier_findings(
                 yield _finding(
                     "shadowed-tier",
                     f"$.tiers[{k}]",
-                    Phrase.of("lint.shadowed_tier", tier=_q(tier.id), earlier=_q(earlier.id)),
+                    Phrase.of("lint.shadowed_tier", tier=json_string(tier.id), earlier=json_string(earlier.id)),
                 )
                 break
 
@@ -363,8 +363,8 @@ def _tier_findings(
                     Phrase.of(
                         "lint.best_not_top",
                         who=combo.describe(detail),
-                        top=_q(tiers[0].id),
-                        tier=_q(a.tier),
+                        top=json_string(tiers[0].id),
+                        tier=json_string(a.tier),
                         why=Items(tuple(_unmet(tiers[0], a))),
                         caps=_caps(a),
                     ),
@@ -379,7 +379,7 @@ def _tier_findings(
                 Phrase.of(
                     "lint.empty_subject_certified",
                     who=combo.describe(detail),
-                    tier=_q(a.tier),
+                    tier=json_string(a.tier),
                     score=Num(a.score),
                     coverage=Num(a.coverage),
                 ),
@@ -397,7 +397,7 @@ def _criterion_findings(rubric: Rubric, combos: Sequence[_Combo]) -> Iterator[Fi
                 f"$.criteria[{i}]",
                 Phrase.of(
                     "lint.no_usable_source",
-                    criterion=_q(criterion.id),
+                    criterion=json_string(criterion.id),
                     score=Num(round1(100 * _no_evidence_score(criterion))),
                 ),
             )
@@ -408,7 +408,7 @@ def _criterion_findings(rubric: Rubric, combos: Sequence[_Combo]) -> Iterator[Fi
                 f"$.criteria[{i}]",
                 Phrase.of(
                     "lint.dead_weight",
-                    criterion=_q(criterion.id),
+                    criterion=json_string(criterion.id),
                     share=Num(100 * max(shares), ".3g"),
                     limit=Num(100 * DEAD_WEIGHT_SHARE, "g"),
                 ),
@@ -436,13 +436,15 @@ def _gate_findings(rubric: Rubric, combos: Sequence[_Combo]) -> Iterator[Finding
         when = gate.when
         if gate.cap is not None and gate.cap >= 100 and not gate.disqualify:
             yield _finding(
-                "gate-no-effect", path, Phrase.of("lint.gate_no_effect", gate=_q(gate.id), cap=Num(gate.cap, "g"))
+                "gate-no-effect",
+                path,
+                Phrase.of("lint.gate_no_effect", gate=json_string(gate.id), cap=Num(gate.cap, "g")),
             )
         never: Phrase | None = None
         always: Phrase | None = None
         if isinstance(when, CriterionBelow):
             low, high = reported[index[when.criterion]]
-            what, below = Phrase.of("lint.criterion", criterion=_q(when.criterion)), Num(when.below, "g")
+            what, below = Phrase.of("lint.criterion", criterion=json_string(when.criterion)), Num(when.below, "g")
             if low >= when.below:
                 never = Phrase.of("lint.never_under", what=what, low=Num(low), below=below)
             elif high < when.below:
@@ -451,7 +453,7 @@ def _gate_findings(rubric: Rubric, combos: Sequence[_Combo]) -> Iterator[Finding
             j = pillar_index[when.pillar]
             spans = [_pillar_range(rubric, combo, j, ranges) for combo in combos if combo.pillar_applicable[j]]
             low, high = min(s[0] for s in spans), max(s[1] for s in spans)
-            what, below = Phrase.of("lint.pillar", pillar=_q(when.pillar)), Num(when.below, "g")
+            what, below = Phrase.of("lint.pillar", pillar=json_string(when.pillar)), Num(when.below, "g")
             if low >= when.below:
                 never = Phrase.of("lint.never_under", what=what, low=Num(low), below=below)
             elif all(s[1] < when.below for s in spans):
@@ -467,11 +469,15 @@ def _gate_findings(rubric: Rubric, combos: Sequence[_Combo]) -> Iterator[Finding
             elif all(_best_source(rubric, c) is None for c in targets):
                 never = Phrase.of("lint.no_source_for_criteria")
         elif isinstance(when, Missing) and _best_source(rubric, rubric.criteria[index[when.criterion]]) is None:
-            always = Phrase.of("lint.never_assessed", criterion=_q(when.criterion))
+            always = Phrase.of("lint.never_assessed", criterion=json_string(when.criterion))
         if never is not None:
-            yield _finding("gate-never-triggers", path, Phrase.of("lint.gate_never", gate=_q(gate.id), why=never))
+            yield _finding(
+                "gate-never-triggers", path, Phrase.of("lint.gate_never", gate=json_string(gate.id), why=never)
+            )
         if always is not None:
-            yield _finding("gate-always-triggers", path, Phrase.of("lint.gate_always", gate=_q(gate.id), why=always))
+            yield _finding(
+                "gate-always-triggers", path, Phrase.of("lint.gate_always", gate=json_string(gate.id), why=always)
+            )
 
 
 # -- entry point ---------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from ..numbers import localized
 from ..rubric import Rubric
 from ..wire import from_json, to_dict, to_json
 from ..words import word
-from .common import assess_document, case_rubric, iso_date, load_document, print_table
+from .common import add_lang, assess_document, case_rubric, iso_date, load_document, print_table
 
 __all__ = ["add_parsers", "example_cases", "examples_folder", "print_assessment"]
 
@@ -152,10 +152,10 @@ def add_parsers(commands: Any) -> None:
     p.add_argument("--rubric", metavar="VERSION|FILE", help="a built-in version such as 1.0.0, or a rubric file")
     p.add_argument("--as-of", type=iso_date, metavar="DATE", help="assess on this day instead of the case's as_of")
     p.add_argument("--format", choices=("table", "json"), default="table")
-    p.add_argument("--lang", choices=("vi", "en"), default="en", help="language of the report (default: en)")
+    add_lang(p, "the report")
     p.set_defaults(run=_cmd_assess)
 
     p = commands.add_parser("demo", help="assess the bundled example cases", description="Assess bundled examples.")
     p.add_argument("--format", choices=("table", "json"), default="table")
-    p.add_argument("--lang", choices=("vi", "en"), default="en", help="language of the table (default: en)")
+    add_lang(p, "the table")
     p.set_defaults(run=_cmd_demo)

@@ -27,6 +27,7 @@ from ..report import render_badge, render_report
 from .certification import instant
 from .common import (
     InputError,
+    add_lang,
     assess_document,
     case_rubric,
     distinct_outputs,
@@ -106,7 +107,7 @@ def add_parsers(commands: Any) -> None:
     p.add_argument("case", nargs="?", metavar="CASE.json", help="the case document; - reads standard input")
     p.add_argument("--html", metavar="OUT.html", help="write the report card here")
     p.add_argument("--svg", metavar="BADGE.svg", help="write the badge here")
-    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of the outputs (default: vi)")
+    add_lang(p, "the outputs", default="vi")
     p.add_argument("--rubric", metavar="VERSION|FILE", help="a built-in version such as 1.0.0, or a rubric file")
     p.add_argument("--credential", metavar="CRED.json", help="the subject's credential, verified first")
     p.add_argument("--issuer", action="append", default=[], metavar="DID", help="a trusted issuer (repeatable)")
