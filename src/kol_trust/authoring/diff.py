@@ -39,7 +39,7 @@ from ..canonical import not_in_document
 from ..checks import json_string
 from ..errors import KolTrustError
 from ..model import Text
-from ..numbers import localized
+from ..numbers import shown
 from ..rubric import Rubric, Source
 from ..wire import rubric_digest, to_dict
 from ..words import Phrase, Piece, check_lang, word
@@ -216,7 +216,7 @@ def _show(value: Any, limit: int = 60) -> str:
 
 
 def _share(value: float | None, lang: str) -> str:
-    return "—" if value is None else localized(f"{value:.2f}", lang) + " %"
+    return "—" if value is None else shown(value, ".2f", lang) + " %"
 
 
 def _bump(bump: str, lang: str) -> str:

@@ -20,17 +20,13 @@ from ..assessment import Assessment, ExclusionReason
 from ..cases import rubric_for
 from ..engine import assess
 from ..model import Case
-from ..numbers import localized
+from ..numbers import localized, shown
 from ..rubric import Rubric
 from ..wire import from_json, to_dict, to_json
 from ..words import word
 from .common import add_lang, assess_document, case_rubric, iso_date, load_document, print_table
 
 __all__ = ["add_parsers", "example_cases", "examples_folder", "print_assessment"]
-
-
-def _num(value: float | None, lang: str) -> str:
-    return "—" if value is None else localized(f"{value:.1f}", lang)
 
 
 def print_assessment(a: Assessment, case: Case, rubric: Rubric, lang: str, out: TextIO) -> None:
@@ -43,15 +39,15 @@ def print_assessment(a: Assessment, case: Case, rubric: Rubric, lang: str, out: 
     out.write(word("assess.rubric", lang, id=a.rubric.id, version=a.rubric.version, digest=a.rubric.digest) + "\n\n")
     print_table(
         [
-            [word("report.score", lang), word("assess.score", lang, score=_num(a.score, lang))],
+            [word("report.score", lang), word("assess.score", lang, score=shown(a.score, ".1f", lang))],
             [word("report.tier", lang), f"{tier.title(lang)} ({a.tier})"],
             [word("report.certified", lang), word("report.yes" if a.certified else "report.no", lang)],
-            [word("report.coverage", lang), f"{_num(a.coverage, lang)} %"],
+            [word("report.coverage", lang), f"{shown(a.coverage, '.1f', lang)} %"],
         ],
         out,
     )
     out.write(f"\n{word('report.pillars', lang)}\n")
-    rows = [[p.id, _num(p.score, lang), rubric.pillar(p.id).title(lang)] for p in a.pillars]
+    rows = [[p.id, shown(p.score, ".1f", lang), rubric.pillar(p.id).title(lang)] for p in a.pillars]
     print_table(rows, out, indent="  ")
     out.write(f"\n{word('report.gates', lang)}\n")
     if a.gates:
@@ -129,10 +125,10 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
             [
                 f"{case.subject.name} ({case.subject.id})",
                 case.subject.kind.value.upper(),
-                _num(a.score, lang),
+                shown(a.score, ".1f", lang),
                 rubric.tier(a.tier).title(lang),
                 word("report.yes" if a.certified else "report.no", lang),
-                _num(a.coverage, lang),
+                shown(a.coverage, ".1f", lang),
                 ", ".join(g.id for g in a.gates) or "—",
             ]
         )

@@ -30,7 +30,7 @@ from ..batch import DEFAULT_MAX_LINE_BYTES, read_lines
 from ..checks import json_string
 from ..errors import ValidationError
 from ..model import Case
-from ..numbers import localized
+from ..numbers import localized, shown
 from ..wire import from_json, to_dict
 from ..words import word
 from .common import add_lang, add_width, input_name, open_input, print_table, resolve_rubric, table_width, write_text
@@ -51,14 +51,6 @@ def _top(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"{json_string(text)}: must be 0 or more")
     return value
-
-
-def _num(value: float | None, lang: str) -> str:
-    return "—" if value is None else localized(f"{value:.1f}", lang)
-
-
-def _signed(value: float | None, lang: str) -> str:
-    return "—" if value is None else localized(f"{value:+.1f}", lang)
 
 
 def _effect(cap: float | None, disqualify: bool, lang: str) -> str:
@@ -111,14 +103,14 @@ def print_impact(
     say("\n" + word("impact.certification", lang, newly=newly, no_longer=no_longer))
 
     d = report.deltas
-    mean = "—" if d.mean is None else localized(f"{d.mean:+.3f}", lang)
+    mean = shown(d.mean, "+.3f", lang)
     stats = word(
         "impact.deltas",
         lang,
         count=d.count,
-        min=_signed(d.min, lang),
-        median=_signed(d.median, lang),
-        max=_signed(d.max, lang),
+        min=shown(d.min, "+.1f", lang),
+        median=shown(d.median, "+.1f", lang),
+        max=shown(d.max, "+.1f", lang),
         mean=mean,
     )
     if d.bin_width is not None:
@@ -135,7 +127,7 @@ def print_impact(
         print_table(
             [
                 [
-                    f"[{_signed(low / 10 + 0.0, lang)}{sep} {_signed((low + step) / 10 + 0.0, lang)})",
+                    f"[{shown(low / 10 + 0.0, '+.1f', lang)}{sep} {shown((low + step) / 10 + 0.0, '+.1f', lang)})",
                     str(by_low.get(low, 0)),
                     "#" * max(1, round(40 * by_low[low] / peak)) if low in by_low else "",
                 ]
@@ -162,7 +154,13 @@ def print_impact(
         rows = [[word(f"impact.{key}", lang) for key in head]]
         for m in report.movers:
             why = [
-                word("impact.loss", lang, criterion=c.criterion, old=_num(c.old_loss, lang), new=_num(c.new_loss, lang))
+                word(
+                    "impact.loss",
+                    lang,
+                    criterion=c.criterion,
+                    old=shown(c.old_loss, ".1f", lang),
+                    new=shown(c.new_loss, ".1f", lang),
+                )
                 for c in m.criteria
             ]
             why += [f"+{g}" for g in m.gates_added] + [f"-{g}" for g in m.gates_removed]
@@ -174,9 +172,9 @@ def print_impact(
                 [
                     m.subject_id,
                     where(m.index),
-                    f"{_num(m.old_score, lang)} {m.old_tier}",
-                    f"{_num(m.new_score, lang)} {m.new_tier}",
-                    _signed(m.delta, lang),
+                    f"{shown(m.old_score, '.1f', lang)} {m.old_tier}",
+                    f"{shown(m.new_score, '.1f', lang)} {m.new_tier}",
+                    shown(m.delta, "+.1f", lang),
                     "; ".join(why) or "—",
                 ]
             )
