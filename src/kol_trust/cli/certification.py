@@ -240,16 +240,10 @@ def _cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
     out.write(f"{result.status.value}\n{_detail(result, on, args.lang)}\n")
     if result.ok and result.certificate is not None:
         c = result.certificate
-        if args.lang == "en":
-            out.write(
-                f"serial {c.serial}; subject {json_string(c.subject_id)}; tier {json_string(c.tier)}; score {c.score:g}; "
-                f"checked at {format_datetime(on)} (UTC)\n"
-            )
-        else:
-            score = localized(f"{c.score:g}", args.lang)
-            subject, tier, at = json_string(c.subject_id), json_string(c.tier), format_datetime(on)
-            line = word("verify.summary", args.lang, serial=c.serial, subject=subject, tier=tier, score=score, on=at)
-            out.write(line + "\n")
+        score = localized(f"{c.score:g}", args.lang)
+        subject, tier, at = json_string(c.subject_id), json_string(c.tier), format_datetime(on)
+        line = word("verify.summary", args.lang, serial=c.serial, subject=subject, tier=tier, score=score, on=at)
+        out.write(line + "\n")
     return 0 if result.ok else 1
 
 
