@@ -107,6 +107,8 @@ def test_batch_quick_run() -> None:
     assert result["identical"] is True
     assert [r["workers"] for r in result["throughput"]] == [1, 2]
     assert all(r["assessed"] == 30 and r["rejected"] == 0 for r in result["throughput"])
+    # The control (two single-worker runs at once) did the same cases.
+    assert result["control"]["cases"] == 30 and result["control_speedup"] > 0
     # The memory runs streamed every case (no timing or memory figure is asserted).
     assert result["memory"]
     assert all(m["assessed"] == m["cases"] and m["rejected"] == 0 for m in result["memory"])
