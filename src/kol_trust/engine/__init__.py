@@ -12,12 +12,20 @@ step of the standard:
 * :mod:`~kol_trust.engine.tiers` and :mod:`~kol_trust.engine.reasons`: the tier and the reasons (§6);
 * :mod:`~kol_trust.engine.rounding`: ``round1`` (§2);
 * :mod:`~kol_trust.engine.evaluation`: the steps in order, the evaluation trace, :func:`assess`.
+
+A wheel built with ``HATCH_BUILD_HOOK_ENABLE_MYPYC=true`` holds these modules
+compiled by mypyc as well as their source; :data:`MYPYC` tells which runs.
+The results are the same, byte for byte.
 """
 
 from __future__ import annotations
 
+from . import evaluation
 from .compiled import CompiledRubric, compile_rubric
 from .evaluation import Evaluation, assess, evaluate
 from .rounding import round1
 
-__all__ = ["CompiledRubric", "Evaluation", "assess", "compile_rubric", "evaluate", "round1"]
+__all__ = ["MYPYC", "CompiledRubric", "Evaluation", "assess", "compile_rubric", "evaluate", "round1"]
+
+#: Whether the engine runs compiled by mypyc (an extension module, not Python source).
+MYPYC: bool = not (evaluation.__file__ or "").endswith(".py")

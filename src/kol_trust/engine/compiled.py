@@ -80,8 +80,8 @@ class CompiledRubric:
     reliability: dict[str, float]
     gates: tuple[CompiledGate, ...]
     conditional: tuple[CompiledCriterion, ...]  # criteria with applies_to
-    _shares: dict[tuple[bool, ...], Shares] = attrs.field(factory=dict)
-    _memo: dict[object, object] = attrs.field(factory=dict)
+    _shares: dict[tuple[bool, ...], Shares] = attrs.Factory(dict)
+    _memo: dict[object, object] = attrs.Factory(dict)
 
     def memo(self, key: object, compute: Callable[[], T]) -> T:
         """``compute()``, once per compiled rubric and *key* (tables that depend on the rubric alone)."""
