@@ -42,7 +42,7 @@ from typing import Any
 import attrs
 
 import kol_trust as kt
-from kol_trust import accel
+from kol_trust import accel, engine
 from kol_trust.improvement import what_if
 from kol_trust.synth import AS_OF, RUBRIC_VERSION, build_case, synthetic_cases
 
@@ -65,6 +65,11 @@ def _json_backend() -> str:
     """The JSON backend (kol_trust.accel): "orjson 3.x" or "pure" (no orjson, or KOL_TRUST_PURE_PYTHON set)."""
     fast = accel.active
     return "pure" if fast is None else f"orjson {fast.version}"
+
+
+def _engine_build() -> str:
+    """How the engine runs: "mypyc" (a build with HATCH_BUILD_HOOK_ENABLE_MYPYC=true) or "source"."""
+    return "mypyc" if engine.MYPYC else "source"
 
 
 def build_corpus(
@@ -281,7 +286,7 @@ def render(result: dict[str, Any]) -> str:
     out = [
         f"kol_trust {env['kol_trust']} — {env['implementation']} {env['python']} on {env['platform']}",
         f"rubric kol-trust {result['rubric']}, as_of {result['as_of']}, seed {result['seed']}; "
-        f"JSON backend {env['json_backend']}",
+        f"JSON backend {env['json_backend']}; engine {env['engine']}",
         "",
         f"corpus: {corpus['cases']:,} cases, {corpus['records']:,} evidence records "
         f"({corpus['records_per_case']:.1f} per case), {corpus['excluded_share']:.1%} of records excluded; "
@@ -418,6 +423,7 @@ def run(
             "platform": platform.platform(terse=True),
             "machine": platform.machine(),
             "json_backend": _json_backend(),
+            "engine": _engine_build(),
         },
         "rubric": rubric.version,
         "as_of": AS_OF.isoformat(),

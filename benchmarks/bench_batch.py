@@ -44,7 +44,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 # The two scripts lie side by side; run as a script, this one's folder is on sys.path.
-from bench_assess import _json_backend, _table
+from bench_assess import _engine_build, _json_backend, _table
 
 import kol_trust as kt
 from kol_trust.batch import run_jsonl
@@ -250,7 +250,7 @@ def render_memory_only(result: dict[str, Any]) -> str:
     return "\n".join(
         [
             f"kol_trust {env['kol_trust']} — {env['implementation']} {env['python']} on {env['platform']} "
-            f"({env['cpus']} CPUs); JSON backend {env['json_backend']}",
+            f"({env['cpus']} CPUs); JSON backend {env['json_backend']}; engine {env['engine']}",
             f"seed {result['seed']}; memory runs only (--memory-only)",
             "",
             "3. peak memory streaming N lazily generated cases through run_jsonl (fresh process each)",
@@ -269,7 +269,7 @@ def render(result: dict[str, Any]) -> str:
     rounds = one["rounds"]
     out = [
         f"kol_trust {env['kol_trust']} — {env['implementation']} {env['python']} on {env['platform']} "
-        f"({env['cpus']} CPUs); JSON backend {env['json_backend']}",
+        f"({env['cpus']} CPUs); JSON backend {env['json_backend']}; engine {env['engine']}",
         f"seed {result['seed']}; corpus: {corpus['cases']:,} JSON lines, {corpus['input_bytes'] / 1e6:.1f} MB "
         f"({corpus['input_bytes'] / corpus['cases']:,.0f} bytes per line), built in {corpus['build_seconds']:.2f} s",
         "",
@@ -381,6 +381,7 @@ def _environment() -> dict[str, Any]:
         "platform": platform.platform(terse=True),
         "machine": platform.machine(),
         "json_backend": _json_backend(),
+        "engine": _engine_build(),
         "cpus": os.cpu_count(),
     }
 
