@@ -80,6 +80,8 @@ class CompiledRubric:
     reliability: dict[str, float]
     gates: tuple[CompiledGate, ...]
     conditional: tuple[CompiledCriterion, ...]  # criteria with applies_to
+    # attrs.Factory, not attrs.field(factory=...): mypyc compiles this class
+    # (the opt-in compiled engine) and takes only the first spelling.
     _shares: dict[tuple[bool, ...], Shares] = attrs.Factory(dict)
     _memo: dict[object, object] = attrs.Factory(dict)
 
