@@ -44,6 +44,7 @@ __all__ = [
     "category",
     "check_lang",
     "fields",
+    "plural",
     "render",
     "word",
 ]
@@ -78,6 +79,12 @@ def word(key: str, lang: str, /, **values: object) -> str:
     check_lang(lang)
     text = catalogue()[key][lang]
     return text.format(**values) if values else text
+
+
+def plural(key: str, n: int, lang: str, /, **values: object) -> str:
+    """The text of *key* for a count *n*: the catalogue's ``key_one`` when *n* is 1, else
+    *key*'s; ``{n}`` and the other fields filled in (see :func:`word`)."""
+    return word(f"{key}_one" if n == 1 else key, lang, n=n, **values)
 
 
 def category(slug: str, lang: str) -> str:

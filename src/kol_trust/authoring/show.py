@@ -357,10 +357,6 @@ def _langs(lang: str, allowed: Sequence[str]) -> tuple[str, ...]:
 # -- plain text -------------------------------------------------------------------------
 
 
-def _text_table(rows: list[Row], indent: str = "  ", width: int | None = None) -> list[str]:
-    return text_table(rows, indent, width)
-
-
 def rubric_table(rubric: Rubric, lang: str = "en", *, width: int | None = None) -> str:
     """*rubric* as plain-text tables, every word in *lang* (``"vi"`` or ``"en"``).
 
@@ -370,16 +366,16 @@ def rubric_table(rubric: Rubric, lang: str = "en", *, width: int | None = None) 
     s = _Sections(rubric, _langs(lang, ("vi", "en")), _plain, _plain, words=lang)
     out = [word("show.heading", lang, id=rubric.id, version=rubric.version, title=rubric.title(lang))]
     wanted = {s.w("algorithm"), s.w("in_force_from"), s.w("digest")}
-    out += _text_table([row for row in s.overview() if row[0] in wanted])
+    out += text_table([row for row in s.overview() if row[0] in wanted], "  ")
 
     def section(key: str, rows: list[Row]) -> None:
-        out.extend(["", s.w(key), *_text_table(rows, width=width)])
+        out.extend(["", s.w(key), *text_table(rows, "  ", width)])
 
     section("pillars_heading", s.pillars())
     out += ["", s.w("criteria_heading")]
     for p in rubric.pillars:
         heading = f"  {p.id}: {p.title(lang)} ({s.pct(s.pillar_share[p.id])})"
-        out += ["", heading, *_text_table(s.criteria(p.id), "    ", width)]
+        out += ["", heading, *text_table(s.criteria(p.id), "    ", width)]
     section("rules_heading", s.rules())
     section("gates_heading", s.gates() if rubric.gates else [[s.w("none")]])
     section("tiers_heading", s.tiers())

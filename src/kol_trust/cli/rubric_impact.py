@@ -32,7 +32,7 @@ from ..errors import ValidationError
 from ..model import Case
 from ..numbers import localized, shown
 from ..wire import from_json, to_dict
-from ..words import word
+from ..words import plural, word
 from .common import add_lang, add_width, input_name, open_input, print_table, resolve_rubric, table_width, write_text
 from .progress import CountingReader, Progress, input_size
 
@@ -65,11 +65,6 @@ def _ref(report: ImpactReport, which: str) -> str:
     return f"{ref.id} {ref.version}" + (f" ({ref.digest[:19]}…)" if same_name else "")
 
 
-def _plural(key: str, n: int, lang: str, **values: object) -> str:
-    """The catalogue's ``key_one`` for one, else ``key``, with ``{n}`` filled in."""
-    return word(f"{key}_one" if n == 1 else key, lang, n=n, **values)
-
-
 def print_impact(
     report: ImpactReport, out: TextIO, *, lines: list[int] | None = None, lang: str = "en", width: int | None = None
 ) -> None:
@@ -86,7 +81,7 @@ def print_impact(
         say(f"  {word('impact.none', lang)}")
 
     heading = word("impact.heading", lang, old=_ref(report, "old"), new=_ref(report, "new"))
-    say(f"{heading} {_plural('impact.assessed', report.assessed, lang)}")
+    say(f"{heading} {plural('impact.assessed', report.assessed, lang)}")
 
     say(f"\n{word('impact.transitions', lang)}")
     print_table(
@@ -272,7 +267,7 @@ def _cmd_impact(args: argparse.Namespace, out: TextIO) -> int:
     else:
         lang, width = args.lang, table_width(args.width, out)
         counts = {"assessed": report.assessed, "rejected": len(rejected), "failed": failed}
-        write_text(out, _plural("impact.cases_file", read, lang, cases=args.cases, **counts) + "\n", width)
+        write_text(out, plural("impact.cases_file", read, lang, cases=args.cases, **counts) + "\n", width)
         print_impact(report, out, lines=lines, lang=lang, width=width)
         if rejected:
             write_text(out, f"\n{word('impact.rejected', lang)}", width)

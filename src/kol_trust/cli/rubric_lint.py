@@ -18,7 +18,7 @@ from typing import Any, TextIO
 from ..authoring.lint import Finding, lint_rubric
 from ..engine import compile_rubric
 from ..wire import to_dict
-from ..words import word
+from ..words import plural, word
 from .common import add_lang, add_width, print_table, resolve_rubric, table_width, write_text
 
 __all__ = ["add_parsers", "print_findings"]
@@ -34,8 +34,8 @@ def print_findings(findings: tuple[Finding, ...], out: TextIO, lang: str = "en",
     rows = [head, *([f.code, word(f"lint.{f.severity}", lang), f.path, f.text(lang)] for f in findings)]
     print_table(rows, out, width=width)
     errors = sum(f.severity == "error" for f in findings)
-    key = "lint.summary_one" if len(findings) == 1 else "lint.summary"
-    write_text(out, "\n" + word(key, lang, n=len(findings), errors=errors, warnings=len(findings) - errors), width)
+    summary = plural("lint.summary", len(findings), lang, errors=errors, warnings=len(findings) - errors)
+    write_text(out, "\n" + summary, width)
 
 
 def _cmd_lint(args: argparse.Namespace, out: TextIO) -> int:

@@ -30,8 +30,9 @@ def criterion_score(c: CompiledCriterion, used: Used | None) -> float:
     records, weights = used.records, used.weights
     if c.measure is Measure.PROPORTION:
         # (Selection uses a proportion record only when it has a value.)
-        pairs = zip(records, weights, strict=True)
-        num = _fsum([*[w * e.sample_size * e.value for e, w in pairs], c.prior_weight * c.prior])  # type: ignore[operator]
+        num = _fsum(
+            [*[w * e.sample_size * e.value for e, w in zip(records, weights, strict=True)], c.prior_weight * c.prior]  # type: ignore[operator]
+        )
         den = _fsum([*[w * e.sample_size for e, w in zip(records, weights, strict=True)], c.prior_weight])
         return min(1.0, max(0.0, num / den))
     if len(records) == 1:
