@@ -21,6 +21,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "checks",
         "codegen",
         "fieldtypes",
+        "interrupts",
         "numbers",
         "tables",
         "version",

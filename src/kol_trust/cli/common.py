@@ -31,13 +31,13 @@ import errno
 import os
 import secrets
 import shutil
-import signal
 import stat
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO, TextIO, TypeVar
 
+from .. import interrupts
 from ..assessment import Assessment
 from ..cases import rubric_for
 from ..checks import DATE_PATTERN, VERSION_PATTERN, json_string
@@ -199,22 +199,6 @@ def _new_file_mode() -> int:
     return 0o666 & ~umask
 
 
-_INTERRUPTS = frozenset({signal.SIGINT, signal.SIGTERM})
-
-
-def _hold_interrupts() -> set[int | signal.Signals] | None:
-    """Block SIGINT and SIGTERM for this thread (where the platform can); the previous mask."""
-    if not hasattr(signal, "pthread_sigmask"):
-        return None
-    return signal.pthread_sigmask(signal.SIG_BLOCK, _INTERRUPTS)
-
-
-def _release_interrupts(held: set[int | signal.Signals] | None) -> None:
-    """Restore the mask :func:`_hold_interrupts` returned; a signal held back is delivered now."""
-    if held is not None:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
-
-
 @contextlib.contextmanager
 def atomic_output(path: str, stdout: TextIO) -> Iterator[TextIO]:
     """*stdout* for ``-``; else a temporary file in *path*'s directory, renamed
@@ -251,14 +235,14 @@ def atomic_output(path: str, stdout: TextIO) -> Iterator[TextIO]:
     # SIGINT and SIGTERM are held back while the file is created, and
     # delivered inside the try below: an interrupt that lands just after the
     # file appears still removes it.
-    held = _hold_interrupts()
+    held = interrupts.hold()
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except OSError as e:
-        _release_interrupts(held)
+        interrupts.release(held)
         raise output_error(path, e) from None
     try:
-        _release_interrupts(held)
+        interrupts.release(held)
         with open(fd, "w", encoding="utf-8", newline="\n") as f:
             yield f
             f.flush()
