@@ -5,8 +5,13 @@ from __future__ import annotations
 import copy
 import io
 import json
+import multiprocessing
+import os
+import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +21,7 @@ import kol_trust as kt
 import kol_trust.batch as kb
 from conftest import VECTORS
 from kol_trust.cli import main
+from kol_trust.cli.progress import Progress
 from kol_trust.errors import EvidenceConflictError, RubricNotFoundError
 
 
@@ -269,3 +275,78 @@ def test_lines_of_ascii_whitespace_are_skipped_and_others_are_read(blank: bytes)
     # The blank line counts in the numbers but gives no result; a no-break
     # space is not JSON whitespace: that line is read, and rejected.
     assert [(r.line, r.error is None) for r in results] == [(2, True), (3, False)]
+
+
+# -- an interrupt while the workers are being ended ----------------------------------
+
+
+@pytest.fixture
+def no_stray_workers() -> Iterator[None]:
+    """The test leaves no worker process alive (and ends any it finds, so that a
+    failure does not hang the session at exit: workers ignore SIGTERM)."""
+    assert not multiprocessing.active_children()
+    yield
+    strays = multiprocessing.active_children()
+    for p in strays:
+        os.kill(p.pid, signal.SIGKILL)  # type: ignore[arg-type]
+        p.join()
+    assert not strays, f"{len(strays)} worker(s) left running"
+
+
+def _interrupt_at_the_first_kill(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Ending the first worker sends this process a SIGINT: the moment a second
+    Ctrl-C lands in the middle of the clean-up."""
+    real = BaseProcess.kill
+    killed: list[int] = []
+
+    def kill(self: BaseProcess) -> None:
+        real(self)
+        killed.append(self.pid or 0)
+        if len(killed) == 1:
+            os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(BaseProcess, "kill", kill)
+    return killed
+
+
+@pytest.mark.usefixtures("no_stray_workers")
+def test_an_interrupt_while_the_pool_ends_its_workers_still_ends_every_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The interrupt is held back until every worker is ended, then raised."""
+    killed = _interrupt_at_the_first_kill(monkeypatch)
+    lines = [(_line(d) + "\n").encode() for d in CASES] * 40
+    seen: list[kb.LineResult] = []
+    results = kb.run_jsonl(lines, workers=2, chunk_size=2, stop=lambda: bool(seen))
+    with pytest.raises(KeyboardInterrupt):
+        seen.extend(results)  # what came before the interrupt stays in the list
+    assert len(killed) == 2
+    assert 0 < len(seen) < len(lines)
+
+
+@pytest.mark.usefixtures("no_stray_workers")
+def test_cli_a_second_interrupt_during_the_clean_up_stops_it_cleanly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A first Ctrl-C after the first line is written, a second one while the
+    workers are being ended: every worker is ended, the command exits 130 with
+    one line (no "Exception ignored" traceback), and the checkpoint resumes."""
+    real_update = Progress.update
+    updates = 0
+
+    def update(self: Progress, *args: Any, **kwargs: Any) -> None:
+        nonlocal updates
+        updates += 1
+        if updates == 1:
+            os.kill(os.getpid(), signal.SIGINT)
+        real_update(self, *args, **kwargs)
+
+    monkeypatch.setattr(Progress, "update", update)
+    killed = _interrupt_at_the_first_kill(monkeypatch)
+    data = "".join(_line(d) + "\n" for d in CASES * 40).encode()
+    code, out, _ = _batch(tmp_path, data, "--workers", "2", "--quiet")
+    assert code == 130
+    assert len(killed) == 2
+    assert capsys.readouterr().err == "kol-trust: interrupted\n"
+    assert (tmp_path / "out.jsonl.checkpoint").is_file()
+    monkeypatch.undo()
+    assert _batch(tmp_path, data, "--workers", "2", "--quiet", "--resume")[0] == 0
+    assert out.read_text(encoding="utf-8") == _expected_output() * 40

@@ -226,6 +226,8 @@ def test_a_second_signal_stops_at_once_with_the_same_exit_code(
     # 128 + sig from the command; -sig when the second came after the command
     # had given the signal back to its default handler, as it exited.
     assert proc.returncode in (128 + sig, -sig), stderr.decode()
+    # Stopped by the command, not lost in a finaliser ("Exception ignored in …").
+    assert b"Traceback" not in stderr and b"Exception ignored" not in stderr, stderr.decode()
     assert _group_gone(proc.pid)
     assert {p.name for p in tmp_path.iterdir()} <= {"out.jsonl", "err.jsonl", "out.jsonl.checkpoint"}
 

@@ -37,6 +37,7 @@ from typing import Any, NamedTuple, Protocol, TypeVar
 
 import attrs
 
+from . import interrupts
 from .assessment import Assessment
 from .cases import rubric_for
 from .engine import assess
@@ -159,6 +160,17 @@ class _Pool:
             raise
 
     def close(self, *, kill: bool) -> None:
+        """End every worker: told to exit (after at most 5 s, killed), or with *kill* at once.
+
+        SIGINT and SIGTERM are held back until it is done (a few system calls, or
+        the 5 s of workers that were told): a handler raising half-way through
+        would leave a worker running that ignores both signals, and the
+        interpreter waiting for it at exit, for ever.
+        """
+        with interrupts.held_back():
+            self._close(kill=kill)
+
+    def _close(self, *, kill: bool) -> None:
         for conn in self.conns:
             if not kill:
                 with contextlib.suppress(OSError):

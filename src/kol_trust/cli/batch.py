@@ -36,11 +36,11 @@ import stat
 import sys
 import time
 from collections import deque
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
 from types import FrameType
 from typing import Any, BinaryIO, TextIO
 
-from ..batch import DEFAULT_MAX_LINE_BYTES, BatchSummary, LineResult, read_lines, run_jsonl
+from ..batch import DEFAULT_MAX_LINE_BYTES, BatchSummary, read_lines, run_jsonl
 from ..canonical import rubric_digest
 from ..errors import WorkerError
 from ..rubric import Rubric
@@ -479,23 +479,27 @@ def _run(
                 first_line=line + 1,
                 stop=lambda: signals.received is not None,
             )
-            for r in _closing(results):
-                if r.output is not None:
-                    good.write(r.output + "\n")
-                    counts["assessed"] += 1
-                else:
-                    bad.write(json.dumps({"line": r.line, "error": r.error}, ensure_ascii=False) + "\n")
-                    counts["rejected"] += 1
-                last = r.line
-                now = time.monotonic()
-                if now - saved >= CHECKPOINT_SECONDS or good.buffered + bad.buffered >= _FLUSH_BYTES:
-                    commit(last)
-                    if now - saved >= CHECKPOINT_SECONDS:
-                        save()
-                        saved = now
-                bar.update(reader.offset, counts["assessed"] + counts["rejected"], noun)
-                if signals.received is not None:
-                    break
+            # Closing the run ends its workers at once, however the loop is left; in a
+            # with statement, not a generator's finally, so that an interrupt raised
+            # while they are ended reaches the caller (a finaliser would drop it).
+            with contextlib.closing(results):
+                for r in results:
+                    if r.output is not None:
+                        good.write(r.output + "\n")
+                        counts["assessed"] += 1
+                    else:
+                        bad.write(json.dumps({"line": r.line, "error": r.error}, ensure_ascii=False) + "\n")
+                        counts["rejected"] += 1
+                    last = r.line
+                    now = time.monotonic()
+                    if now - saved >= CHECKPOINT_SECONDS or good.buffered + bad.buffered >= _FLUSH_BYTES:
+                        commit(last)
+                        if now - saved >= CHECKPOINT_SECONDS:
+                            save()
+                            saved = now
+                    bar.update(reader.offset, counts["assessed"] + counts["rejected"], noun)
+                    if signals.received is not None:
+                        break
             if signals.received is None:
                 commit(sys.maxsize)  # the blank lines after the last case too
         except WorkerError as e:
@@ -538,14 +542,6 @@ def _where(args: argparse.Namespace, what: str, line: int, counts: dict[str, int
     if total is None:
         return word("batch.where", args.lang, **values)
     return word("batch.where_of", args.lang, total=total, **values)
-
-
-def _closing(results: Generator[LineResult, None, None]) -> Iterator[LineResult]:
-    # Closing the run ends its workers at once, however the loop is left.
-    try:
-        yield from results
-    finally:
-        results.close()
 
 
 def _resume_hint(args: argparse.Namespace, checkpoint: _Checkpoint | None) -> str:
