@@ -27,8 +27,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import kol_trust as kt
-from kol_trust import wire
+from kol_trust import checks, wire
 from kol_trust.batch import run_jsonl
+from kol_trust.model import SelfChecking
 from kol_trust.rubric import Criterion, Gate
 from kol_trust.synth import synthetic_cases
 from kol_trust.wire import convert
@@ -255,3 +256,40 @@ def test_run_jsonl_output_is_the_detailed_paths() -> None:
         else:
             case = from_dict_detailed(json.loads(line), kt.Case)
             assert result.error is None and result.output == kt.to_json(kt.assess_case(case))
+
+
+# -- defaults: checked only when they may fail ------------------------------------------------
+
+
+def _class_with_odd_defaults() -> Any:
+    """A model class (by its module) whose defaults the fast path must check: one that fails
+    its own check, and a factory's (whose value is not known when the path is built)."""
+    fields = {
+        "count": checks.checked(checks.number(1, 5, integer=True), default=0, type=int),
+        "tags": checks.checked(checks.each(checks.slug), factory=lambda: ("Not A Slug",), type=tuple[str, ...]),
+        "note": checks.checked(checks.optional(checks.string(1)), default=None, type=str | None),
+    }
+    cls = attrs.make_class("Odd", fields, bases=(SelfChecking,), frozen=True)
+    cls.__module__ = SelfChecking.__module__
+    return cls
+
+
+def _declines(fast: Any, doc: Any) -> bool:
+    try:
+        fast(doc)
+    except Exception:  # the path's own Fallback, or any other: the detailed path decides
+        return True
+    return False
+
+
+def test_a_default_that_may_fail_its_check_is_checked() -> None:
+    odd = _class_with_odd_defaults()
+    fast = fast_structurer(odd)
+    assert fast is not None
+    for doc in ({}, {"tags": ["beauty"]}, {"count": 2}, {"count": 2, "tags": ["beauty"], "note": ""}):
+        assert _declines(fast, doc), doc
+        with pytest.raises(kt.ValidationError):
+            odd(**doc)
+    done = fast({"count": 2, "tags": ["beauty"], "note": "n"})
+    assert done == odd(count=2, tags=("beauty",), note="n")
+    assert fast({"count": 2, "tags": ["beauty"]}) == odd(count=2, tags=("beauty",))

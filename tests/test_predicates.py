@@ -95,6 +95,22 @@ def test_each_predicate_agrees_with_its_check(name: str, check: checks.Check, va
     assert checks.predicate_of(check)(value) == (not list(check(value))), name
 
 
+@pytest.mark.parametrize(("name", "check"), CHECKS, ids=[n for n, _ in CHECKS])
+@given(value=values.filter(lambda v: v is not None))
+def test_each_present_predicate_agrees_with_its_check_on_values_not_null(
+    name: str, check: checks.Check, value: Any
+) -> None:
+    """The fast loader asks it of the values its readers gave (never None)."""
+    assert checks.present_predicate_of(check)(value) == (not list(check(value))), name
+
+
+def test_the_present_predicate_of_an_optional_check_skips_the_test_for_null() -> None:
+    inner = checks.number(0, 1)
+    assert checks.present_predicate_of(checks.optional(inner)) is checks.predicate_of(inner)
+    assert checks.present_predicate_of(checks.optional(checks.optional(inner))) is checks.predicate_of(inner)
+    assert checks.present_predicate_of(inner) is checks.predicate_of(inner)
+
+
 def test_every_check_of_the_input_documents_has_a_written_predicate() -> None:
     """Not one derived by running the generator, which would bring no speed
     (checks of other modules, such as the certificate's, may be derived)."""

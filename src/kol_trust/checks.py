@@ -80,6 +80,21 @@ def passed_by_every(check: Check) -> type | None:
     return _TYPE_ONLY.get(check)
 
 
+#: The check an ``optional(check)`` applies to a value that is not None.
+_OPTIONAL_INNER: dict[Check, Check] = {}
+
+
+def present_predicate_of(check: Check) -> Predicate:
+    """The plain predicate of *check* for a value that is not None.
+
+    For ``optional(inner)`` that is the predicate of *inner* (the test for
+    None is then skipped); for any other check, :func:`predicate_of` itself.
+    """
+    while check in _OPTIONAL_INNER:
+        check = _OPTIONAL_INNER[check]
+    return predicate_of(check)
+
+
 def predicate_of(check: Check) -> Predicate:
     """The plain predicate of *check*: True exactly when *check* yields no problem.
 
@@ -172,6 +187,7 @@ def optional(check: Check) -> Check:
 
     if check in _TYPE_ONLY:
         _TYPE_ONLY[run] = _TYPE_ONLY[check]
+    _OPTIONAL_INNER[run] = check
     return _with_predicate(run, valid)
 
 

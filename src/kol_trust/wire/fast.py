@@ -24,7 +24,7 @@ from typing import Any
 import attrs
 
 from ..canonical import DOCUMENT_ENUMS
-from ..checks import DATE_PATTERN, is_unicode, passed_by_every, predicate_of
+from ..checks import DATE_PATTERN, is_unicode, passed_by_every, predicate_of, present_predicate_of
 from ..codegen import generated
 from ..fieldtypes import enum_of, is_homogeneous_tuple, item_type, non_optional, optional_of
 from ..model import SelfChecking
@@ -169,10 +169,17 @@ def fast_structurer(cls: type) -> _FieldReader | None:
             factory = a.default.factory
         keeps = _kept_classes(a.converter, a.type) if a.converter is not None else frozenset()
         check = a.metadata.get("check")
-        # A check that every value of the reader's type passes is not asked
-        # (the reader gives such a value, or a default, or falls back).
-        if check is not None and passed_by_every(check) is non_optional(a.type) and _defaults_pass(a, check):
-            check = None
+        read_check = default_check = None
+        if check is not None:
+            read_type = non_optional(a.type)
+            if a.converter is not None and read_type not in keeps:
+                read_check = predicate_of(check)  # the converter's result may be anything
+            elif passed_by_every(check) is not read_type:
+                # The reader gives a value of exactly read_type, never None (a
+                # check that every such value passes is not asked at all).
+                read_check = present_predicate_of(check)
+            if a.default is not attrs.NOTHING and not _default_passes(a, check):
+                default_check = predicate_of(check)
         plan.append(
             (
                 a.name,
@@ -182,15 +189,17 @@ def fast_structurer(cls: type) -> _FieldReader | None:
                 factory,
                 a.converter,
                 keeps,
-                predicate_of(check) if check is not None else None,
+                read_check,
+                default_check,
                 _slot_setter(cls, a.name),
             )
         )
     # Written out field by field (as attrs writes __init__); for each field:
     # absent or null → the default (STANDARD §1, as in the detailed path) or,
-    # when required, the detailed path; the reader; the converter; the check,
-    # whose first problem sends the document to the detailed path, which
-    # reports it with its path.
+    # when required, the detailed path; else the reader; the converter; the
+    # check (for a default, only when the default may fail it), whose first
+    # problem sends the document to the detailed path, which reports it with
+    # its path.
     namespace: dict[str, Any] = {
         "cls": cls,
         "names": frozenset(a.name for a in fields),
@@ -205,25 +214,30 @@ def fast_structurer(cls: type) -> _FieldReader | None:
         "    obj = new(cls)",
         "    get = data.get",
     ]
-    for i, (name, reader, required, default, factory, conv, keeps, check, setter) in enumerate(plan):
+    for i, (name, reader, required, default, factory, conv, keeps, read_check, default_check, setter) in enumerate(
+        plan
+    ):
         namespace.update({f"read_{i}": reader, f"default_{i}": default, f"factory_{i}": factory})
-        namespace.update({f"convert_{i}": conv, f"keeps_{i}": keeps, f"check_{i}": check, f"set_{i}": setter})
+        namespace.update({f"convert_{i}": conv, f"keeps_{i}": keeps, f"set_{i}": setter})
+        namespace.update({f"read_check_{i}": read_check, f"default_check_{i}": default_check})
         key = repr(name)
+        # The converter, then the check (kol_trust.checks.predicate_of), in a branch.
+        converted = [f"        if value.__class__ not in keeps_{i}:", f"            value = convert_{i}(value)"]
+        after_read = (converted if conv is not None else []) + (
+            [f"        if not read_check_{i}(value):", "            raise Fallback"] if read_check is not None else []
+        )
         lines += [f"    raw = get({key})", "    if raw is None:"]
         if required:
             lines.append("        raise Fallback")
-        elif factory is not None:
-            lines.append(f"        value = factory_{i}()")
         else:
-            lines.append(f"        value = default_{i}")
+            lines.append(f"        value = factory_{i}()" if factory is not None else f"        value = default_{i}")
+            lines += converted if conv is not None else []
+            if default_check is not None:
+                lines += [f"        if not default_check_{i}(value):", "            raise Fallback"]
         if reader is _fast_str:  # its commonest case, without the call
-            lines += ["    elif raw.__class__ is str and raw.isascii():", "        value = raw"]
-        lines += ["    else:", f"        value = read_{i}(raw)"]
-        if conv is not None:
-            lines += [f"    if value.__class__ not in keeps_{i}:", f"        value = convert_{i}(value)"]
+            lines += ["    elif raw.__class__ is str and raw.isascii():", "        value = raw", *after_read]
+        lines += ["    else:", f"        value = read_{i}(raw)", *after_read]
         lines.append(f"    set_{i}(obj, value)" if setter is not None else f"    setattr_(obj, {key}, value)")
-        if check is not None:  # the check's plain predicate (kol_trust.checks.predicate_of)
-            lines += [f"    if not check_{i}(value):", "        raise Fallback"]
     lines.append("    return obj")
     structure: _FieldReader = generated("structure", cls, lines, namespace)
     _FAST[cls] = structure
@@ -240,13 +254,14 @@ def _slot_setter(cls: type, name: str) -> Callable[[Any, Any], None] | None:
     return None
 
 
-def _defaults_pass(a: attrs.Attribute[Any], check: Any) -> bool:
-    """Whether the field's default (None, or absent for a required field) passes *check*."""
-    if a.default is attrs.NOTHING:
-        return True
+def _default_passes(a: attrs.Attribute[Any], check: Any) -> bool:
+    """Whether the field's default, converted as attrs converts it, always passes *check*
+    (a factory's value may differ from call to call: it is checked each time)."""
     if isinstance(a.default, attrs.Factory):  # type: ignore[arg-type]
         return False
-    return predicate_of(check)(a.default)
+    convert: Any = a.converter  # a plain function (fast_structurer gives up on the others)
+    value = convert(a.default) if convert is not None else a.default
+    return predicate_of(check)(value)
 
 
 def _kept_classes(converter: Callable[[Any], Any], t: Any) -> frozenset[type]:
