@@ -12,6 +12,8 @@ orjson is *used* when it is installed, and that the library works without it.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import json
 import os
 import subprocess
@@ -364,6 +366,41 @@ def _bytes(obj: Any) -> Any:
         return kt.canonical_bytes(obj)
     except kt.KolTrustError as e:
         return str(e)
+
+
+#: Years whose every day is checked: the ends of the calendar, years below 1000
+#: (written with leading zeros), leap rules (1900, 2000), and today's.
+_DATE_YEARS = (1, 2, 4, 99, 100, 999, 1000, 1900, 1970, 2000, 2024, 2026, 9998, 9999)
+
+
+def test_orjson_writes_every_date_as_isoformat_does() -> None:
+    """The fingerprint hands dates to orjson as they are: orjson must write each as
+    ``isoformat()`` text (every day of the years above, and 1 January and 31 December of every year)."""
+    fast = accel.installed()
+    if fast is None:
+        require_orjson()
+        return
+    days = [dt.date(y, 1, 1) + dt.timedelta(days=d) for y in _DATE_YEARS for d in range(366 if y < 9999 else 365)]
+    days = [d for d in days if d.year in _DATE_YEARS]
+    days += [dt.date(y, m, d) for y in range(1, 10_000) for m, d in ((1, 1), (12, 31))]
+    assert fast.dumps(days) == json.dumps([d.isoformat() for d in days], separators=(",", ":")).encode()
+
+
+def test_dates_of_every_width_give_the_same_fingerprint_on_both_backends() -> None:
+    """Records dated at the ends of the calendar and before year 1000: the same fingerprint on both."""
+    case = next(iter(synthetic_cases(1, seed=5, min_records=300, max_records=300)))
+    ends = [dt.date.min, dt.date(999, 5, 7), dt.date(1000, 1, 1), dt.date.max]
+    unique = sorted({e.id: e for e in case.evidence}.values(), key=lambda e: e.id)
+    records = [
+        attrs.evolve(e, observed_at=ends[i % 4], valid_until=ends[(i + 1) % 4] if i % 3 else None)
+        for i, e in enumerate(unique)
+    ]
+    case = attrs.evolve(case, evidence=tuple(records))
+    pure, fast = on_both(lambda: kt.assess_case(case).fingerprint)
+    assert fast == pure
+    head = {"algorithm": 1, "rubric": attrs.asdict(kt.assess_case(case).rubric), "as_of": case.as_of.isoformat()}
+    expected = {**head, "subject": kt.to_dict(case.subject), "evidence": [kt.to_dict(e) for e in records]}
+    assert pure == "sha256:" + hashlib.sha256(rfc8785.dumps(expected)).hexdigest()
 
 
 @given(kts.cases(), ODD_VALUES, ODD_NAMES, st.booleans())

@@ -45,7 +45,7 @@ class Orjson:
     version: str
     #: ``orjson.loads``: JSON text (``str``, ``bytes`` or ``bytearray``) to a value.
     loads: Callable[[str | bytes | bytearray], Any]
-    #: Compact UTF-8 JSON, keys in the order given.
+    #: Compact UTF-8 JSON, keys in the order given; a ``datetime.date`` as its ``isoformat()`` text.
     dumps: Callable[[Any], bytes]
     #: Compact UTF-8 JSON, the keys of every object sorted by code point.
     dumps_sorted: Callable[[Any], bytes]

@@ -453,7 +453,15 @@ def _prepare_date(value: Any) -> Any:
     raise Unsure
 
 
-def _preparer(t: Any) -> _Prepare | None:
+def _keep_date(value: Any) -> Any:
+    if value.__class__ is dt.date:
+        return value
+    raise Unsure
+
+
+def _preparer(t: Any, dates: _Prepare = _prepare_date) -> _Prepare | None:
+    """The preparer of values of type *t*; dates by *dates* (their text, or
+    kept as they are for orjson, which writes a date as its ``isoformat()``)."""
     if t is str or t in DOCUMENT_ENUMS:
         return _prepare_str
     if t is int:
@@ -463,9 +471,9 @@ def _preparer(t: Any) -> _Prepare | None:
     if t is bool:
         return _prepare_bool
     if t is dt.date:
-        return _prepare_date
+        return dates
     if is_homogeneous_tuple(t):
-        item = _preparer(item_type(t))
+        item = _preparer(item_type(t), dates)
         if item is None:
             return None
 
@@ -478,13 +486,13 @@ def _preparer(t: Any) -> _Prepare | None:
     inner = optional_of(t)
     if inner is not None:
         # None itself is handled by the class's preparer, as document() does.
-        return _preparer(inner)
+        return _preparer(inner, dates)
     if isinstance(t, type):
-        return _class_preparer(t)
+        return _class_preparer(t, dates)
     return None
 
 
-_PREPARERS: dict[type, _Prepare | None] = {}
+_PREPARERS: dict[tuple[type, _Prepare], _Prepare | None] = {}
 
 
 def _first(pair: tuple[str, Any]) -> str:
@@ -510,11 +518,12 @@ def _field_plan(cls: type, writer_of: Callable[[Any], Any]) -> list[tuple[str, A
     return plan
 
 
-def _class_preparer(cls: type) -> _Prepare | None:
-    if cls in _PREPARERS:
-        return _PREPARERS[cls]
-    _PREPARERS[cls] = None  # until built (and for good when unsupported)
-    plan = _field_plan(cls, _preparer)
+def _class_preparer(cls: type, dates: _Prepare = _prepare_date) -> _Prepare | None:
+    memo = (cls, dates)
+    if memo in _PREPARERS:
+        return _PREPARERS[memo]
+    _PREPARERS[memo] = None  # until built (and for good when unsupported)
+    plan = _field_plan(cls, lambda t: _preparer(t, dates))
     if plan is None:
         return None
     drop_none = cls.__module__ in _DROP_NONE_MODULES
@@ -534,6 +543,7 @@ def _class_preparer(cls: type) -> _Prepare | None:
         _prepare_int: ["value.__class__ is int and -MAX <= value <= MAX", "value"],
         _prepare_bool: ["value.__class__ is bool", "value"],
         _prepare_date: ["value.__class__ is date", "value.isoformat()"],
+        _keep_date: ["value.__class__ is date", "value"],
         _prepare_float: ["value.__class__ is float", "number(value)"],
     }
     for i, (name, prepare) in enumerate(plan):
@@ -550,7 +560,7 @@ def _class_preparer(cls: type) -> _Prepare | None:
         lines += ["    else:", f"        out[{key}] = prepare_{i}(value)"]  # raises Unsure, or an int for a float
     lines.append("    return out")
     prepare_object: _Prepare = generated("prepare_object", cls, lines, namespace)
-    _PREPARERS[cls] = prepare_object
+    _PREPARERS[memo] = prepare_object
     return prepare_object
 
 
@@ -559,10 +569,14 @@ def prepared(obj: Any) -> Any:
 
     Its keys are in JCS order, so it needs no sorting (unlike ``document(obj)``).
     """
-    prepare = _PREPARERS[obj.__class__] if obj.__class__ in _PREPARERS else _class_preparer(obj.__class__)
+    prepare = _class_preparer(obj.__class__)
     if prepare is None:
         raise Unsure
     return prepare(obj)
+
+
+def _declined(obj: Any) -> Any:
+    raise Unsure
 
 
 # -- canonical text of model objects, written directly ------------------------------------
@@ -801,9 +815,13 @@ def _chunk_bytes_orjson(fast: accel.Orjson, records: list[Evidence]) -> bytes:
     """
     parts: list[bytes] = []
     run: list[Any] = []
+    # prepared() but for dates, kept as date objects: orjson writes each as
+    # its isoformat() text (as prepared() does) without a call per date.
+    # A record of another class than Evidence raises Unsure in it.
+    prepare = _class_preparer(Evidence, _keep_date) or _declined
     for e in records:
         try:
-            run.append(prepared(e))
+            run.append(prepare(e))
         except Unsure:
             if run:
                 parts.append(fast.dumps(run)[1:-1])  # without the array's brackets
