@@ -206,9 +206,8 @@ def test_canonical_bytes_and_digest_use_it(value: Any) -> None:
 # -- model objects: the one-pass path (canonical.prepared) and the engine's fingerprint ----------
 
 
-def _reference_fingerprint(case: kt.Case) -> str:
-    import hashlib
-
+def reference_fingerprint(case: kt.Case) -> str:
+    """The fingerprint of STANDARD §6 built from the documents and rfc8785 (no one-pass path)."""
     a = kt.assess_case(case)
     unique = {e.id: e for e in case.evidence}
     doc = {
@@ -228,7 +227,7 @@ def test_model_objects_and_fingerprints_match_the_reference(seed: int) -> None:
         assert kt.canonical_bytes(case.subject) == reference(kt.to_dict(case.subject))
         for e in case.evidence[:5]:
             assert kt.canonical_bytes(e) == reference(kt.to_dict(e))
-        assert kt.assess_case(case).fingerprint == _reference_fingerprint(case)
+        assert kt.assess_case(case).fingerprint == reference_fingerprint(case)
 
 
 def test_assessments_and_rubrics_match_the_reference() -> None:
@@ -284,12 +283,12 @@ def test_fingerprint_of_values_that_leave_the_fast_path(value: float) -> None:
     case = next(iter(synthetic_cases(1, seed=4)))
     first = attrs.evolve(case.evidence[0], value=value, severity=None)
     case = attrs.evolve(case, evidence=(first, *case.evidence[1:]))
-    assert kt.assess_case(case).fingerprint == _reference_fingerprint(case)
+    assert kt.assess_case(case).fingerprint == reference_fingerprint(case)
 
 
 def test_fingerprints_take_the_one_pass_path(monkeypatch: pytest.MonkeyPatch) -> None:
     cases = list(synthetic_cases(40, seed=8))
-    expected = [_reference_fingerprint(c) for c in cases]
+    expected = [reference_fingerprint(c) for c in cases]
 
     def refuse(obj: Any) -> Any:
         raise AssertionError("took the two-pass path")
@@ -322,7 +321,7 @@ def test_a_tiny_value_does_not_send_the_fingerprint_to_the_reference(
     case = next(iter(synthetic_cases(1, seed=4)))
     first = attrs.evolve(case.evidence[0], value=value, severity=None)
     case = attrs.evolve(case, evidence=(first, *case.evidence[1:]))
-    expected = _reference_fingerprint(case)
+    expected = reference_fingerprint(case)
     seen = _recording_reference(monkeypatch)
     documents = record_calls(monkeypatch, canonical, "document")
     assert kt.assess_case(case).fingerprint == expected

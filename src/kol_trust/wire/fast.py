@@ -222,8 +222,12 @@ def fast_structurer(cls: type) -> _FieldReader | None:
         namespace.update({f"read_check_{i}": read_check, f"default_check_{i}": default_check})
         key = repr(name)
         # The converter, then the check (kol_trust.checks.predicate_of), in a branch.
-        converted = [f"        if value.__class__ not in keeps_{i}:", f"            value = convert_{i}(value)"]
-        after_read = (converted if conv is not None else []) + (
+        converted = (
+            [f"        if value.__class__ not in keeps_{i}:", f"            value = convert_{i}(value)"]
+            if conv is not None
+            else []
+        )
+        after_read = converted + (
             [f"        if not read_check_{i}(value):", "            raise Fallback"] if read_check is not None else []
         )
         lines += [f"    raw = get({key})", "    if raw is None:"]
@@ -231,7 +235,7 @@ def fast_structurer(cls: type) -> _FieldReader | None:
             lines.append("        raise Fallback")
         else:
             lines.append(f"        value = factory_{i}()" if factory is not None else f"        value = default_{i}")
-            lines += converted if conv is not None else []
+            lines += converted
             if default_check is not None:
                 lines += [f"        if not default_check_{i}(value):", "            raise Fallback"]
         if reader is _fast_str:  # its commonest case, without the call
