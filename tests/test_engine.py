@@ -267,6 +267,8 @@ def test_wrong_argument_types(kwargs: dict[str, Any]) -> None:
         st.tuples(st.integers(-1_000_000, 1_000_000), st.integers(-3, 3)).map(
             lambda t: _ulps(t[0] / 1000 + 0.0005, t[1])
         ),
+        # The same near the fast path's limit (|1000·x| < 1e12), where x * 1000 + 0.5 is inexact.
+        st.tuples(st.integers(-(10**12), 10**12), st.integers(-3, 3)).map(lambda t: _ulps((t[0] + 0.5) / 1000, t[1])),
         st.floats(min_value=-1e12, max_value=1e12, allow_nan=False),  # past the fast path's limit (1e9)
     )
 )

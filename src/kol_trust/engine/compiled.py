@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Final, TypeVar
 
 import attrs
 
@@ -16,9 +16,9 @@ from ..rubric import CriterionBelow, IncidentCondition, Missing, PillarBelow, Ru
 
 __all__ = ["CompiledCriterion", "CompiledGate", "CompiledRubric", "Shares", "compile_rubric"]
 
-_fsum = math.fsum
+_fsum: Final = math.fsum
 T = TypeVar("T")
-_ABSENT = object()
+_ABSENT: Final = object()
 
 
 @attrs.frozen

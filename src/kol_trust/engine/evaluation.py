@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections.abc import Iterable
+from typing import Final
 
 import attrs
 
@@ -108,7 +109,7 @@ class Evaluation:
 
 
 #: Exclusions by record id, then reason (a string enum: it sorts as its value).
-_exclusion_order = operator.attrgetter("evidence_id", "reason")
+_exclusion_order: Final = operator.attrgetter("evidence_id", "reason")
 
 
 def _check_arguments(subject: object, rubric: object, as_of: object) -> None:

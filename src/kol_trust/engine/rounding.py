@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 __all__ = ["round1"]
 
 # Below 2^40 in magnitude, x * 1000 is within 2^-14 of 1000·x exactly.
-_FAST_LIMIT = 1e12
-_MARGIN = 0.4999
+# (Final: compiled, they are constants, not look-ups in the module's dict.)
+_FAST_LIMIT: Final = 1e12
+_MARGIN: Final = 0.4999
 
 
 def round1(x: float) -> float:
@@ -17,17 +20,24 @@ def round1(x: float) -> float:
     """
     # The thousandths n: the integer nearest 1000·x (exact), ties to even.
     # t = x * 1000 is within 2^-14 of 1000·x when |t| < 1e12, so when t is
-    # farther than 0.4999 from a tie, n = round(t) exactly; otherwise (and
-    # for huge or non-finite values) round() of the exact binary value
-    # decides: round(x, 3) is the double nearest some n/1000, so its
-    # * 1000 is within an ulp of the integer n and round() recovers n.
+    # farther than 0.4999 from a tie, n is the integer nearest t: int() of
+    # |t| + 0.5, whose rounding (at most 2^-13 here) crosses an integer only
+    # next to a tie, where the margin test hands x to the exact step.
+    # Otherwise (and for huge or non-finite values) round() of the exact
+    # binary value decides: round(x, 3) is the double nearest some n/1000, so
+    # its * 1000 is within an ulp of the integer n and round() recovers n.
     # The half-up step is then integer work.
     t = x * 1000.0
     if -_FAST_LIMIT < t < _FAST_LIMIT:
-        thousandths = round(t)
+        thousandths = int(t + 0.5) if t >= 0.0 else -int(0.5 - t)
         if not -_MARGIN < t - thousandths < _MARGIN:
-            thousandths = round(round(x, 3) * 1000)
+            thousandths = _exact_thousandths(x)
     else:
-        thousandths = round(round(x, 3) * 1000)
+        thousandths = _exact_thousandths(x)
     tenths = (abs(thousandths) + 50) // 100
     return (tenths if thousandths >= 0 else -tenths) / 10 + 0.0  # + 0.0: never -0.0
+
+
+def _exact_thousandths(x: float) -> int:
+    """The integer nearest 1000·x, ties to even, from the exact binary value of *x*."""
+    return round(round(x, 3) * 1000)
