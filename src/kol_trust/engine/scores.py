@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Final
 
 from ..model import Measure
 from .compiled import CompiledCriterion, CompiledRubric, Shares
@@ -11,41 +12,60 @@ from .selection import Used
 
 __all__ = ["coverage", "criterion_score", "losses", "overall", "pillar_scores"]
 
-_fsum = math.fsum
+_fsum: Final = math.fsum
+
+
+_INCIDENTS: Final = Measure.INCIDENTS
+_PROPORTION: Final = Measure.PROPORTION
 
 
 def criterion_score(c: CompiledCriterion, used: Used | None) -> float:
     """The raw score c_i ∈ [0, 1] of one criterion (*used*: its used records, if any)."""
-    # (Lists, not generators, for the sums: the same numbers, fewer objects.)
-    if c.measure is Measure.INCIDENTS:
+    # Lists, not generators, for the sums: the same numbers, fewer objects.
+    # Loops over indexes of Used's parallel lists and comparisons for min()
+    # and max() of two values (which return the first of equals, as these
+    # do): compiled, each is a C loop or test instead of a call.
+    measure = c.measure
+    if measure is _INCIDENTS:
         if used is None:
             return 1.0
         penalty = c.penalty
-        return max(
-            0.0,
-            1.0 - _fsum([w * penalty[e.severity.rank] for e, w in zip(used.records, used.weights, strict=True)]),  # type: ignore[union-attr]
-        )
+        records, weights = used.records, used.weights
+        score = 1.0 - _fsum([weights[k] * penalty[records[k].severity.rank] for k in range(len(records))])  # type: ignore[union-attr]
+        return score if score > 0.0 else 0.0
     if used is None:
         return c.prior
     records, weights = used.records, used.weights
-    if c.measure is Measure.PROPORTION:
+    if measure is _PROPORTION:
         # (Selection uses a proportion record only when it has a value.)
-        num = _fsum(
-            [*[w * e.sample_size * e.value for e, w in zip(records, weights, strict=True)], c.prior_weight * c.prior]  # type: ignore[operator]
-        )
-        den = _fsum([*[w * e.sample_size for e, w in zip(records, weights, strict=True)], c.prior_weight])
-        return min(1.0, max(0.0, num / den))
+        numerators = [weights[k] * records[k].sample_size * records[k].value for k in range(len(records))]  # type: ignore[operator]
+        denominators = [weights[k] * records[k].sample_size for k in range(len(records))]
+        numerators.append(c.prior_weight * c.prior)
+        denominators.append(c.prior_weight)
+        return _clamped(_fsum(numerators) / _fsum(denominators))
+    # Attestations: the records of the latest date count.
     if len(records) == 1:
-        current = [(records[0], weights[0])]
+        current_weights, current_values = weights, [records[0].value]
     else:
         latest = max([e.observed_at for e in records])
-        current = [(e, w) for e, w in zip(records, weights, strict=True) if e.observed_at == latest]
-    total = _fsum([w for _, w in current])
+        current_weights, current_values = [], []
+        for k in range(len(records)):
+            e = records[k]
+            if e.observed_at == latest:
+                current_weights.append(weights[k])
+                current_values.append(e.value)
+    total = _fsum(current_weights)
     if total == 0:
         return c.prior
-    mean = _fsum([w * e.value for e, w in current]) / total  # type: ignore[operator]
-    z = max([w for _, w in current])
-    return min(1.0, max(0.0, z * mean + (1.0 - z) * c.prior))
+    mean = _fsum([current_weights[k] * current_values[k] for k in range(len(current_weights))]) / total  # type: ignore[operator]
+    z = max(current_weights)
+    return _clamped(z * mean + (1.0 - z) * c.prior)
+
+
+def _clamped(x: float) -> float:
+    """``min(1.0, max(0.0, x))``."""
+    x = x if x > 0.0 else 0.0
+    return x if x < 1.0 else 1.0
 
 
 def pillar_scores(compiled: CompiledRubric, shares: Shares, raw: Sequence[float]) -> list[float | None]:
