@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections.abc import Iterable
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 import attrs
 
@@ -42,7 +42,7 @@ class Selection:
     """Duplicates first, then in id order (sorted when the assessment is built)."""
 
 
-_by_id = operator.attrgetter("id")
+_by_id: Final = operator.attrgetter("id")
 
 
 def _differing_fields(a: Evidence, b: Evidence) -> list[str]:
@@ -70,7 +70,7 @@ def select(
         if kept is None:
             unique[e.id] = e
         elif kept == e:  # the same record again (possibly the very same object)
-            excluded.append(Exclusion(e.id, ExclusionReason.DUPLICATE))
+            excluded.append(Exclusion(e.id, _DUPLICATE))
         else:
             raise EvidenceConflictError(e.id, _differing_fields(kept, e))
 
@@ -82,45 +82,64 @@ def select(
     disputed_weight = compiled.rubric.policy.disputed_weight
     used: list[Used | None] = [None] * len(compiled.criteria)
     by_id, reliability, applicable = compiled.by_id, compiled.reliability, shares.applicable
-    subject_id, incidents, disputed = subject.id, Measure.INCIDENTS, Status.DISPUTED
+    subject_id = subject.id
     for e in records:
         c = by_id.get(e.criterion)
-        reason: ExclusionReason | None = None
+        reason: ExclusionReason
         if e.subject_id != subject_id:
-            reason = ExclusionReason.SUBJECT_MISMATCH
+            reason = _SUBJECT_MISMATCH
         elif c is None:
-            reason = ExclusionReason.UNKNOWN_CRITERION
+            reason = _UNKNOWN_CRITERION
         elif not applicable[c.index]:
-            reason = ExclusionReason.NOT_APPLICABLE
-        elif e.source not in reliability:
-            reason = ExclusionReason.UNKNOWN_SOURCE
-        elif c.accepted is not None and e.source not in c.accepted:
-            reason = ExclusionReason.SOURCE_NOT_ACCEPTED
+            reason = _NOT_APPLICABLE
+        elif (w := reliability.get(source := e.source)) is None:
+            reason = _UNKNOWN_SOURCE
+        elif c.accepted is not None and source not in c.accepted:
+            reason = _SOURCE_NOT_ACCEPTED
+        elif (age := (as_of - e.observed_at).days) < 0:
+            reason = _FUTURE
+        elif e.valid_until is not None and e.valid_until < as_of:
+            reason = _EXPIRED
+        elif age > c.max_age:
+            reason = _TOO_OLD
+        elif (status := e.status) is _OVERTURNED_STATUS:
+            reason = _OVERTURNED
+        elif (e.severity is None) if c.measure is _INCIDENTS else (e.value is None):
+            reason = _MEASURE_MISMATCH
         else:
-            age = (as_of - e.observed_at).days
-            if age < 0:
-                reason = ExclusionReason.FUTURE
-            elif e.valid_until is not None and e.valid_until < as_of:
-                reason = ExclusionReason.EXPIRED
-            elif age > c.max_age:
-                reason = ExclusionReason.TOO_OLD
-            elif e.status is Status.OVERTURNED:
-                reason = ExclusionReason.OVERTURNED
-            elif (e.severity is None) if c.measure is incidents else (e.value is None):
-                reason = ExclusionReason.MEASURE_MISMATCH
+            if c.half_life is not None:
+                w *= 0.5 ** (age / c.half_life)
+            if status is _DISPUTED:
+                w *= disputed_weight
+            group = used[c.index]
+            if group is None:
+                used[c.index] = _new_used(Used, ([e], [w], [age]))
             else:
-                w = reliability[e.source]
-                if c.half_life is not None:
-                    w *= 0.5 ** (age / c.half_life)
-                if e.status is disputed:
-                    w *= disputed_weight
-                group = used[c.index]
-                if group is None:
-                    used[c.index] = Used([e], [w], [age])
-                else:
-                    group.records.append(e)
-                    group.weights.append(w)
-                    group.ages.append(age)
-        if reason is not None:
-            excluded.append(Exclusion(e.id, reason))
+                group_records, weights, ages = group
+                group_records.append(e)
+                weights.append(w)
+                ages.append(age)
+            continue
+        excluded.append(Exclusion(e.id, reason))
     return Selection(records, used, excluded)
+
+
+# The members the loop above compares with, looked up once.
+_DUPLICATE: Final = ExclusionReason.DUPLICATE
+_SUBJECT_MISMATCH: Final = ExclusionReason.SUBJECT_MISMATCH
+_UNKNOWN_CRITERION: Final = ExclusionReason.UNKNOWN_CRITERION
+_NOT_APPLICABLE: Final = ExclusionReason.NOT_APPLICABLE
+_UNKNOWN_SOURCE: Final = ExclusionReason.UNKNOWN_SOURCE
+_SOURCE_NOT_ACCEPTED: Final = ExclusionReason.SOURCE_NOT_ACCEPTED
+_FUTURE: Final = ExclusionReason.FUTURE
+_EXPIRED: Final = ExclusionReason.EXPIRED
+_TOO_OLD: Final = ExclusionReason.TOO_OLD
+_OVERTURNED: Final = ExclusionReason.OVERTURNED
+_MEASURE_MISMATCH: Final = ExclusionReason.MEASURE_MISMATCH
+_OVERTURNED_STATUS: Final = Status.OVERTURNED
+_DISPUTED: Final = Status.DISPUTED
+_INCIDENTS: Final = Measure.INCIDENTS
+
+#: ``Used(records, weights, ages)`` without the Python-level ``__new__`` of a
+#: named tuple (as its ``_make`` does): a used criterion of every case pays it.
+_new_used: Final = tuple.__new__
