@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import math
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
 import attrs
@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 import kol_trust as kt
 from conftest import SPEC
 from kol_trust.engine import compile_rubric, evaluate, round1
+from kol_trust.engine.rounding import round9
 from kol_trust.errors import EvidenceConflictError
 from kol_trust.rubric import Criterion, Pillar, Source, Tier
 from kol_trust.synth import synthetic_cases
@@ -276,6 +277,34 @@ def test_wrong_argument_types(kwargs: dict[str, Any]) -> None:
 @example(0.0025)
 def test_round1_agrees_with_the_decimal_reference(x: float) -> None:
     assert round1(x) == round1_reference(x)
+
+
+def round9_reference(x: float) -> float:
+    """The exact binary value of *x* rounded half-even to 9 decimals, with :mod:`decimal`, as the nearest double."""
+    return float(Decimal(x).quantize(Decimal("1e-9"), rounding=ROUND_HALF_EVEN, context=Context(prec=400)))
+
+
+@given(
+    st.one_of(
+        st.floats(min_value=0, max_value=1000, allow_nan=False),
+        st.floats(allow_nan=False),  # negative, huge and infinite values: round()'s own path
+        # Near the ties of the 9th decimal, on both sides, up to the fast path's limit (1e12 · 1e-9).
+        st.tuples(st.integers(0, 10**12), st.integers(-3, 3)).map(lambda t: _ulps((t[0] + 0.5) / 1e9, t[1])),
+        # Exact ties: every odd multiple of 2^-10, whose x · 10^9 = odd · 5^9 / 2 ends in .5.
+        st.integers(0, 2**20).map(lambda k: (2 * k + 1) / 2**10),
+    )
+)
+@example(0.0)
+@example(-0.0)
+@example(1 / 1024)  # 976562.5 · 10^-9 exactly: a tie, half-even keeps 0.000976562
+@example(3 / 1024)  # 2929687.5 · 10^-9: half-even goes up, to 0.002929688
+def test_round9_is_round_to_9_decimals(x: float) -> None:
+    got = round9(x)
+
+    if math.isfinite(x):
+        assert got == round9_reference(x)
+    assert got == round(x, 9)
+    assert math.copysign(1, got) == math.copysign(1, round(x, 9))
 
 
 def test_raw_score_never_passes_100_by_a_rounding_error() -> None:

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Final
 
 from ..assessment import Cause, Reason
 from ..model import Measure
 from ..rubric import Gate
 from .compiled import CompiledCriterion, CompiledRubric
+from .rounding import round9
 
 __all__ = ["Candidate", "candidate", "reasons"]
 
 
 #: A criterion as a reason candidate: its sort key (−loss to 9 decimals, id), cause and reported loss.
 Candidate = tuple[float, str, Cause, float]
+
+_INCIDENTS: Final = Measure.INCIDENTS
+_CAUSE_INCIDENTS: Final = Cause.INCIDENTS
+_LOW_SCORE: Final = Cause.LOW_SCORE
+_NO_EVIDENCE: Final = Cause.NO_EVIDENCE
 
 
 def candidate(
@@ -22,11 +29,11 @@ def candidate(
     """Criterion *c* as a reason, or None when it costs no (reported) points."""
     if loss is None or loss_reported is None or loss_reported <= 0:
         return None
-    if c.measure is Measure.INCIDENTS:
-        cause = Cause.INCIDENTS if assessed else Cause.LOW_SCORE
+    if c.measure is _INCIDENTS:
+        cause = _CAUSE_INCIDENTS if assessed else _LOW_SCORE
     else:
-        cause = Cause.LOW_SCORE if assessed else Cause.NO_EVIDENCE
-    return (-round(loss, 9), c.id, cause, loss_reported)
+        cause = _LOW_SCORE if assessed else _NO_EVIDENCE
+    return (-round9(loss), c.id, cause, loss_reported)
 
 
 def reasons(
