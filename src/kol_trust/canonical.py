@@ -527,37 +527,54 @@ def _class_preparer(cls: type, dates: _Prepare = _prepare_date) -> _Prepare | No
     if plan is None:
         return None
     drop_none = cls.__module__ in _DROP_NONE_MODULES
+    optional = {a.name for a in attrs.fields(cls) if optional_of(a.type) is not None}
     # Written out field by field, as _object_writer does.
     lines = ["def prepare_object(obj):", "    if obj.__class__ is not cls:", "        raise Unsure", "    out = {}"]
     namespace: dict[str, Any] = {
         "cls": cls,
         "Unsure": Unsure,
-        "number": number,
         "date": dt.date,
         "str_enums": _PASSTHROUGH_ENUMS,
         "MAX": _MAX_SAFE,
     }
-    # The scalar preparers, inline (the same tests, without the calls).
+    # The scalar preparers, inline (the same tests, without the calls).  A
+    # float is number()'s: an integral one within MAX becomes an int, a
+    # non-integral one in ±[1e-4, 1e16) stays, the rest is its preparer's.
     inline = {
         _prepare_str: ["value.__class__ is str or value.__class__ in str_enums", "value"],
         _prepare_int: ["value.__class__ is int and -MAX <= value <= MAX", "value"],
         _prepare_bool: ["value.__class__ is bool", "value"],
         _prepare_date: ["value.__class__ is date", "value.isoformat()"],
         _keep_date: ["value.__class__ is date", "value"],
-        _prepare_float: ["value.__class__ is float", "number(value)"],
+        _prepare_float: [
+            "value.__class__ is float and (-MAX <= value <= MAX if value.is_integer() else"
+            " 1e-4 <= value < 1e16 or -1e16 < value <= -1e-4)",
+            "int(value) if value.is_integer() else value",
+        ],
     }
     for i, (name, prepare) in enumerate(plan):
         key = repr(name)
         namespace[f"prepare_{i}"] = prepare
-        lines += [
-            f"    value = obj.{name}",
-            "    if value is None:",
-            "        pass" if drop_none else f"        out[{key}] = None",
-        ]
+        # (test, what to write) in turn, then the preparer, which raises
+        # Unsure or returns the value (an int for an integral float).  A field
+        # that is not optional needs no test for None: a None there (an
+        # object forced past its checks) fails the class test and goes to the
+        # preparer, which declines it.
+        cases = []
+        if name in optional:
+            cases.append(("value is None", None if drop_none else "None"))
         if prepare in inline:
-            test, result = inline[prepare]
-            lines += [f"    elif {test}:", f"        out[{key}] = {result}"]
-        lines += ["    else:", f"        out[{key}] = prepare_{i}(value)"]  # raises Unsure, or an int for a float
+            cases.append((inline[prepare][0], inline[prepare][1]))
+        lines.append(f"    value = obj.{name}")
+        for j, (test, result) in enumerate(cases):
+            lines += [
+                f"    {'elif' if j else 'if'} {test}:",
+                "        pass" if result is None else f"        out[{key}] = {result}",
+            ]
+        if cases:
+            lines += ["    else:", f"        out[{key}] = prepare_{i}(value)"]
+        else:
+            lines.append(f"    out[{key}] = prepare_{i}(value)")
     lines.append("    return out")
     prepare_object: _Prepare = generated("prepare_object", cls, lines, namespace)
     _PREPARERS[memo] = prepare_object
