@@ -1,4 +1,4 @@
-"""Reported values: ``round1`` (STANDARD §2)."""
+"""Rounding: ``round1`` for reported values (STANDARD §2), ``round9`` for the reasons' sort key (§6)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from typing import Final
 
 __all__ = ["round1", "round9"]
 
-# Below 2^40 in magnitude, x * 1000 is within 2^-14 of 1000·x exactly.
-# (Final: compiled, they are constants, not look-ups in the module's dict.)
+# A product below 1e12 < 2^40 in magnitude is within 2^-14 (half its ulp) of
+# the exact one.  (Final: compiled, these are constants, not look-ups.)
 _FAST_LIMIT: Final = 1e12
 _MARGIN: Final = 0.4999
 

@@ -45,6 +45,27 @@ class Selection:
 _by_id: Final = operator.attrgetter("id")
 
 
+# The members select() compares with, looked up once.
+_DUPLICATE: Final = ExclusionReason.DUPLICATE
+_SUBJECT_MISMATCH: Final = ExclusionReason.SUBJECT_MISMATCH
+_UNKNOWN_CRITERION: Final = ExclusionReason.UNKNOWN_CRITERION
+_NOT_APPLICABLE: Final = ExclusionReason.NOT_APPLICABLE
+_UNKNOWN_SOURCE: Final = ExclusionReason.UNKNOWN_SOURCE
+_SOURCE_NOT_ACCEPTED: Final = ExclusionReason.SOURCE_NOT_ACCEPTED
+_FUTURE: Final = ExclusionReason.FUTURE
+_EXPIRED: Final = ExclusionReason.EXPIRED
+_TOO_OLD: Final = ExclusionReason.TOO_OLD
+_OVERTURNED: Final = ExclusionReason.OVERTURNED
+_MEASURE_MISMATCH: Final = ExclusionReason.MEASURE_MISMATCH
+_OVERTURNED_STATUS: Final = Status.OVERTURNED
+_DISPUTED: Final = Status.DISPUTED
+_INCIDENTS: Final = Measure.INCIDENTS
+
+#: ``Used(records, weights, ages)`` without the Python-level ``__new__`` of a
+#: named tuple (as its ``_make`` does), which every used criterion of every case would pay.
+_new_used: Final = tuple.__new__
+
+
 def _differing_fields(a: Evidence, b: Evidence) -> list[str]:
     return [f.name for f in attrs.fields(Evidence) if getattr(a, f.name) != getattr(b, f.name)]
 
@@ -122,24 +143,3 @@ def select(
             continue
         excluded.append(Exclusion(e.id, reason))
     return Selection(records, used, excluded)
-
-
-# The members the loop above compares with, looked up once.
-_DUPLICATE: Final = ExclusionReason.DUPLICATE
-_SUBJECT_MISMATCH: Final = ExclusionReason.SUBJECT_MISMATCH
-_UNKNOWN_CRITERION: Final = ExclusionReason.UNKNOWN_CRITERION
-_NOT_APPLICABLE: Final = ExclusionReason.NOT_APPLICABLE
-_UNKNOWN_SOURCE: Final = ExclusionReason.UNKNOWN_SOURCE
-_SOURCE_NOT_ACCEPTED: Final = ExclusionReason.SOURCE_NOT_ACCEPTED
-_FUTURE: Final = ExclusionReason.FUTURE
-_EXPIRED: Final = ExclusionReason.EXPIRED
-_TOO_OLD: Final = ExclusionReason.TOO_OLD
-_OVERTURNED: Final = ExclusionReason.OVERTURNED
-_MEASURE_MISMATCH: Final = ExclusionReason.MEASURE_MISMATCH
-_OVERTURNED_STATUS: Final = Status.OVERTURNED
-_DISPUTED: Final = Status.DISPUTED
-_INCIDENTS: Final = Measure.INCIDENTS
-
-#: ``Used(records, weights, ages)`` without the Python-level ``__new__`` of a
-#: named tuple (as its ``_make`` does): a used criterion of every case pays it.
-_new_used: Final = tuple.__new__
