@@ -52,7 +52,9 @@ def test_the_flag_says_whether_every_engine_module_is_compiled() -> None:
     files = _engine_files()
     assert len(files) >= 10, files  # the package and its modules
     left = _left_as_python()
-    assert left <= set(files), f"pyproject.toml leaves out modules the engine does not have: {sorted(left - set(files))}"
+    assert left <= set(files), (
+        f"pyproject.toml leaves out modules the engine does not have: {sorted(left - set(files))}"
+    )
     compiled = {name for name, path in files.items() if not path.endswith(".py")}
     # All or none: a build compiles the whole engine but the modules it leaves
     # out, and the flag says which.
