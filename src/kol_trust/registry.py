@@ -162,6 +162,8 @@ class RubricRegistry:
             raise RubricNotFoundError(
                 f"no {rubric_id} rubric is in force on {on.isoformat()} (the first is in force from {first.isoformat()})"
             )
+        if len(in_force) == 1:  # the common case, without parsing the version
+            return in_force[0]
         return max(in_force, key=lambda r: (r.effective_from, _version_key(r.version)))
 
     def versions(self, rubric_id: str) -> tuple[str, ...]:
