@@ -14,8 +14,10 @@ from .rounding import round9
 __all__ = ["Candidate", "candidate", "reasons"]
 
 
-#: A criterion as a reason candidate: its sort key (−loss to 9 decimals, id), cause and reported loss.
-Candidate = tuple[float, str, Cause, float]
+#: A criterion as a reason candidate: its sort key (−loss to 9 decimals, id),
+#: cause, reported loss, and its Reason when already made (a table's, shared
+#: by every evaluation that starts from the table; else made when chosen).
+Candidate = tuple[float, str, Cause, float, Reason | None]
 
 _INCIDENTS: Final = Measure.INCIDENTS
 _CAUSE_INCIDENTS: Final = Cause.INCIDENTS
@@ -24,16 +26,17 @@ _NO_EVIDENCE: Final = Cause.NO_EVIDENCE
 
 
 def candidate(
-    c: CompiledCriterion, loss: float | None, loss_reported: float | None, assessed: bool
+    c: CompiledCriterion, loss: float | None, loss_reported: float | None, assessed: bool, *, made: bool = False
 ) -> Candidate | None:
-    """Criterion *c* as a reason, or None when it costs no (reported) points."""
+    """Criterion *c* as a reason, or None when it costs no (reported) points;
+    with its :class:`~kol_trust.assessment.Reason` already made if *made*."""
     if loss is None or loss_reported is None or loss_reported <= 0:
         return None
     if c.measure is _INCIDENTS:
         cause = _CAUSE_INCIDENTS if assessed else _LOW_SCORE
     else:
         cause = _LOW_SCORE if assessed else _NO_EVIDENCE
-    return (-round9(loss), c.id, cause, loss_reported)
+    return (-round9(loss), c.id, cause, loss_reported, Reason(c.id, cause, loss_reported) if made else None)
 
 
 def reasons(
@@ -59,7 +62,9 @@ def reasons(
             for i, ok in enumerate(assessed)
         ]
     candidates = [x for x in every if x is not None]
-    # Criterion ids are unique, so the tuples' own order is (−loss, id): no key function.
+    # Criterion ids are unique, so the tuples' own order is (−loss, id): no
+    # key function, and no comparison ever reaches the Reason.
     candidates.sort()
-    found.extend(Reason(cid, cause, rl) for _, cid, cause, rl in candidates[: compiled.rubric.policy.max_reasons])
+    for _, cid, cause, loss_reported, made in candidates[: compiled.rubric.policy.max_reasons]:
+        found.append(made if made is not None else Reason(cid, cause, loss_reported))
     return tuple(found)

@@ -35,7 +35,7 @@ class Table:
     results: tuple[CriterionResult, ...]
     """The criterion's result in an assessment where it has no used record."""
     reasons: tuple[Candidate | None, ...]
-    """The criterion as a reason candidate when it has no used record."""
+    """The criterion as a reason candidate when it has no used record (its Reason made)."""
 
 
 def table(compiled: CompiledRubric, key: tuple[bool, ...]) -> Table:
@@ -63,5 +63,7 @@ def _build(compiled: CompiledRubric, shares: Shares) -> Table:
         )
         for c in compiled.criteria
     )
-    candidates = tuple(candidate(c, losses[c.index], losses_reported[c.index], False) for c in compiled.criteria)
+    candidates = tuple(
+        candidate(c, losses[c.index], losses_reported[c.index], False, made=True) for c in compiled.criteria
+    )
     return Table(shares, raw, reported, losses, losses_reported, results, candidates)
