@@ -560,18 +560,18 @@ def _class_preparer(cls: type, dates: _Prepare = _prepare_date) -> _Prepare | No
         # that is not optional needs no test for None: a None there (an
         # object forced past its checks) fails the class test and goes to the
         # preparer, which declines it.
-        cases = []
+        branches = []
         if name in optional:
-            cases.append(("value is None", None if drop_none else "None"))
+            branches.append(("value is None", None if drop_none else "None"))
         if prepare in inline:
-            cases.append((inline[prepare][0], inline[prepare][1]))
+            branches.append((inline[prepare][0], inline[prepare][1]))
         lines.append(f"    value = obj.{name}")
-        for j, (test, result) in enumerate(cases):
+        for j, (test, result) in enumerate(branches):
             lines += [
                 f"    {'elif' if j else 'if'} {test}:",
                 "        pass" if result is None else f"        out[{key}] = {result}",
             ]
-        if cases:
+        if branches:
             lines += ["    else:", f"        out[{key}] = prepare_{i}(value)"]
         else:
             lines.append(f"    out[{key}] = prepare_{i}(value)")
