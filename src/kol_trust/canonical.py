@@ -423,6 +423,18 @@ _Prepare = Callable[[Any], Any]
 _PASSTHROUGH_ENUMS: frozenset[type] = frozenset(DOCUMENT_ENUMS)
 
 
+# number() written inline in the generated preparers and writers (``value``
+# a field's value, ``MAX`` the largest safe integer): an integral float within
+# MAX becomes an int, a non-integral one in ±[1e-4, 1e16) stays as it is, and
+# any other float fails the test and goes to the field's own function, which
+# raises Unsure (an integral float beyond MAX is the reference's, as in _float).
+_NUMBER_TEST = (
+    "value.__class__ is float and (-MAX <= value <= MAX if value.is_integer() else"
+    " 1e-4 <= value < 1e16 or -1e16 < value <= -1e-4)"
+)
+_NUMBER_VALUE = "(int(value) if value.is_integer() else value)"
+
+
 def _prepare_str(value: Any) -> Any:
     if value.__class__ is str or value.__class__ in _PASSTHROUGH_ENUMS:
         return value
@@ -537,20 +549,14 @@ def _class_preparer(cls: type, dates: _Prepare = _prepare_date) -> _Prepare | No
         "str_enums": _PASSTHROUGH_ENUMS,
         "MAX": _MAX_SAFE,
     }
-    # The scalar preparers, inline (the same tests, without the calls).  A
-    # float is number()'s: an integral one within MAX becomes an int, a
-    # non-integral one in ±[1e-4, 1e16) stays, the rest is its preparer's.
+    # The scalar preparers, inline (the same tests, without the calls).
     inline = {
-        _prepare_str: ["value.__class__ is str or value.__class__ in str_enums", "value"],
-        _prepare_int: ["value.__class__ is int and -MAX <= value <= MAX", "value"],
-        _prepare_bool: ["value.__class__ is bool", "value"],
-        _prepare_date: ["value.__class__ is date", "value.isoformat()"],
-        _keep_date: ["value.__class__ is date", "value"],
-        _prepare_float: [
-            "value.__class__ is float and (-MAX <= value <= MAX if value.is_integer() else"
-            " 1e-4 <= value < 1e16 or -1e16 < value <= -1e-4)",
-            "int(value) if value.is_integer() else value",
-        ],
+        _prepare_str: ("value.__class__ is str or value.__class__ in str_enums", "value"),
+        _prepare_int: ("value.__class__ is int and -MAX <= value <= MAX", "value"),
+        _prepare_bool: ("value.__class__ is bool", "value"),
+        _prepare_date: ("value.__class__ is date", "value.isoformat()"),
+        _keep_date: ("value.__class__ is date", "value"),
+        _prepare_float: (_NUMBER_TEST, _NUMBER_VALUE),
     }
     for i, (name, prepare) in enumerate(plan):
         key = repr(name)
@@ -560,11 +566,11 @@ def _class_preparer(cls: type, dates: _Prepare = _prepare_date) -> _Prepare | No
         # that is not optional needs no test for None: a None there (an
         # object forced past its checks) fails the class test and goes to the
         # preparer, which declines it.
-        branches = []
+        branches: list[tuple[str, str | None]] = []
         if name in optional:
             branches.append(("value is None", None if drop_none else "None"))
         if prepare in inline:
-            branches.append((inline[prepare][0], inline[prepare][1]))
+            branches.append(inline[prepare])
         lines.append(f"    value = obj.{name}")
         for j, (test, result) in enumerate(branches):
             lines += [
@@ -736,14 +742,7 @@ def _class_writer(cls: type) -> _Write | None:
                 f"        part_{i} = {prefix}repr(value)",
             ]
         elif write is _number_text:
-            lines += [
-                "    elif value.__class__ is float and value.is_integer() and -MAX <= value <= MAX:",
-                f"        part_{i} = {prefix}repr(int(value))",
-                # Not integral: an integral float beyond 2^53 - 1 is the reference's (as in _float).
-                "    elif value.__class__ is float and (1e-4 <= value < 1e16 or -1e16 < value <= -1e-4)"
-                " and not value.is_integer():",
-                f"        part_{i} = {prefix}repr(value)",
-            ]
+            lines += [f"    elif {_NUMBER_TEST}:", f"        part_{i} = {prefix}repr({_NUMBER_VALUE})"]
         lines += ["    else:", f"        part_{i} = {prefix}write_{i}(value)"]  # raises Unsure
     if joined:
         lines.append(f"    return f{'{{' + template + '}}'!r}")
