@@ -18,7 +18,10 @@ its JSON path).  These tests hold the two together:
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
+import math
+import re
 from typing import Any
 
 import attrs
@@ -34,7 +37,7 @@ from kol_trust.rubric import Criterion, Gate
 from kol_trust.synth import synthetic_cases
 from kol_trust.wire import convert
 from kol_trust.wire.convert import from_dict_detailed
-from kol_trust.wire.fast import fast_structurer
+from kol_trust.wire.fast import fast_reader, fast_structurer
 from test_fuzz_loaders import SEEDS, any_value, mutated_documents, mutated_texts
 from test_malformed import CATALOGUE, TEXT_CATALOGUE, base_case
 
@@ -227,6 +230,77 @@ def test_synthetic_corpus_same_objects_and_bytes(seed: int) -> None:
         assert fast == detailed == case
         assert deep_repr(fast) == deep_repr(detailed)
         assert kt.to_json(kt.assess_case(fast)) == kt.to_json(kt.assess_case(detailed))
+
+
+# -- the readers of scalars, on their own ---------------------------------------------------
+#
+# The structurer writes each reader's commonest case in place; a field's
+# check often repeats the reader's type test, so that a reader that took too
+# much would not show in whole documents.  Here each reader is held to what
+# the detailed path reads for its type, written independently.
+
+SCALAR_TYPES = [str, int, float, bool, dt.date, kt.Severity, kt.Status, kt.SubjectKind]
+_DIGITS_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+class _StrLike(str):
+    pass
+
+
+raw_scalars = st.one_of(
+    any_value,
+    st.text(max_size=12),
+    st.dates().map(dt.date.isoformat),
+    st.sampled_from(
+        ["20261031", "2026-W44-6", "2026-02-30", "2026-1\u0663-01", "+026-10-31", "2026-10-31T00:00", "\ud800", "é"]
+    ),
+    st.sampled_from([m.value for e in (kt.Severity, kt.Status, kt.SubjectKind) for m in e] + ["ACTIVE", "Active"]),
+    st.sampled_from([math.nan, math.inf, -math.inf, -0.0, 1e308, 2**53, 2**64, 10**400, True, False, None]),
+    st.sampled_from([_StrLike("active"), dt.date(2026, 1, 1), [1], {"a": 1}]),
+)
+
+
+def _expected(t: Any, raw: Any) -> Any:
+    """What the detailed path reads for *raw* as a *t*; raises ValueError when it refuses."""
+    if t is str and type(raw) is str:
+        raw.encode("utf-8")  # a lone surrogate raises UnicodeEncodeError, a ValueError
+        return raw
+    if t is int and type(raw) is int:
+        return raw
+    if t is float and type(raw) in (int, float) and math.isfinite(raw):
+        return float(raw)
+    if t is bool and type(raw) is bool:
+        return raw
+    if t is dt.date and type(raw) is str and _DIGITS_DATE.fullmatch(raw):
+        return dt.date.fromisoformat(raw)
+    if isinstance(t, type) and issubclass(t, kt.Status | kt.Severity | kt.SubjectKind) and type(raw) is str:
+        return t(raw)
+    raise ValueError(f"not a {t}")
+
+
+@pytest.mark.parametrize("t", SCALAR_TYPES, ids=lambda t: t.__name__)
+@given(raw=raw_scalars)
+def test_each_scalar_reader_reads_what_the_detailed_path_reads(t: Any, raw: Any) -> None:
+    reader = fast_reader(t)
+    assert reader is not None
+    try:
+        expected = _expected(t, raw)
+    except (ValueError, OverflowError):
+        expected = None
+    try:
+        value = reader(raw)
+    except Exception:
+        return  # declined: the detailed path decides (it may accept: it is not asked to be fast)
+    assert expected is not None, f"the fast reader of {t.__name__} took {raw!r}"
+    assert type(value) is type(expected) and value == expected
+
+
+def test_the_scalar_readers_take_their_commonest_values() -> None:
+    """Not a reader that declines everything (which the test above would let pass)."""
+    for t, raw in [(str, "kol-1"), (str, "Tương tác"), (int, 3), (float, 0.5), (float, 1), (bool, False)]:
+        assert fast_reader(t)(raw) == raw  # type: ignore[misc]
+    assert fast_reader(dt.date)("2026-10-31") == dt.date(2026, 10, 31)  # type: ignore[misc]
+    assert fast_reader(kt.Status)("disputed") is kt.Status.DISPUTED  # type: ignore[misc]
 
 
 def test_synthetic_corpus_takes_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -154,3 +154,38 @@ def test_some_checks_are_passed_by_every_value_of_their_type() -> None:
     names = {name for name, _ in TYPE_ONLY}
     assert {"Evidence.criterion", "Evidence.observed_at", "Evidence.severity", "Channel.verified"} <= names
     assert "Evidence.summary" not in names and "Evidence.id" not in names  # a length, a pattern
+
+
+# -- the expressions the fast loader writes in place -----------------------------------------
+
+WITH_EXPRESSION = [(name, check) for name, check in CHECKS if checks.expression_of(check) is not None]
+
+
+def _compiled(expression: checks.Expression, prefix: str) -> checks.Predicate:
+    """The expression as the fast loader writes it: another variable, its helpers renamed."""
+    text, helpers = expression.source("raw_value", prefix)
+    compiled: checks.Predicate = eval(f"lambda raw_value: {text}", helpers)  # the library's own text
+    return compiled
+
+
+@pytest.mark.parametrize(("name", "check"), WITH_EXPRESSION, ids=[n for n, _ in WITH_EXPRESSION])
+@given(value=values)
+def test_each_expression_written_elsewhere_agrees_with_its_check(name: str, check: checks.Check, value: Any) -> None:
+    expression = checks.expression_of(check)
+    assert expression is not None
+    assert _compiled(expression, "field_3_")(value) == (not list(check(value))), name
+    present = checks.present_expression_of(check)  # None for an optional array: a call
+    if value is not None and present is not None:
+        assert _compiled(present, "p_")(value) == (not list(check(value))), name
+
+
+def test_every_scalar_check_of_the_input_documents_has_an_expression() -> None:
+    """The fast loader writes them in place; only the checks of arrays (``each``) are calls."""
+    inputs = {kt.Evidence.__name__, kt.Subject.__name__, kt.Channel.__name__, kt.Case.__name__}
+    arrays = {"Case.evidence", "Subject.categories", "Subject.channels"}
+    missing = [
+        name
+        for name, check in CHECKS
+        if name.split(".")[0] in inputs and name not in arrays and checks.present_expression_of(check) is None
+    ]
+    assert missing == []

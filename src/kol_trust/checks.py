@@ -19,6 +19,7 @@ from typing import Any
 
 import attrs
 
+from .codegen import generated
 from .errors import Problem
 from .errors import json_string as json_string  # kol_trust.checks.json_string, as before
 
@@ -66,6 +67,51 @@ _PREDICATES: dict[Check, Predicate] = {}
 def _with_predicate(check: Check, valid: Predicate) -> Check:
     _PREDICATES[check] = valid
     return check
+
+
+@attrs.frozen
+class Expression:
+    """A check's predicate written as the text of a Python expression, so that
+    generated code (the loader's fast path) can test a value in place instead
+    of calling the predicate.  The predicate is this same text, compiled: the
+    rule is written once.
+
+    *template* names the value ``{value}`` and each helper ``{name}``, where
+    *helpers* holds ``(name, helper)`` pairs (functions, patterns' match
+    methods, limits): none of it comes from a document.
+    """
+
+    template: str
+    helpers: tuple[tuple[str, Any], ...] = ()
+
+    def source(self, value: str, prefix: str) -> tuple[str, dict[str, Any]]:
+        """The expression testing the variable *value*, and its helpers by the
+        names it gives them (each *prefix* + the helper's name)."""
+        names = {name: prefix + name for name, _ in self.helpers}
+        return self.template.format(value=value, **names), {names[name]: h for name, h in self.helpers}
+
+
+#: The expression of each check whose predicate has one.
+_EXPRESSIONS: dict[Check, Expression] = {}
+
+
+def _with_expression(check: Check, template: str, **helpers: Any) -> Check:
+    expression = _EXPRESSIONS[check] = Expression(template, tuple(helpers.items()))
+    text, namespace = expression.source("value", "")
+    return _with_predicate(check, generated("valid", "checks", ["def valid(value):", f"    return {text}"], namespace))
+
+
+def expression_of(check: Check) -> Expression | None:
+    """The :class:`Expression` of *check*'s predicate; None when it has none
+    (then :func:`predicate_of` is a function to call)."""
+    return _EXPRESSIONS.get(check)
+
+
+def present_expression_of(check: Check) -> Expression | None:
+    """:func:`expression_of` the check :func:`present_predicate_of` asks: for a value that is not None."""
+    while check in _OPTIONAL_INNER:
+        check = _OPTIONAL_INNER[check]
+    return expression_of(check)
 
 
 #: Checks that every value of a type passes (every valid string, every
@@ -180,15 +226,15 @@ def optional(check: Check) -> Check:
         if value is not None:
             yield from check(value)
 
-    inner = predicate_of(check)
-
-    def valid(value: Any) -> bool:
-        return value is None or inner(value)
-
     if check in _TYPE_ONLY:
         _TYPE_ONLY[run] = _TYPE_ONLY[check]
     _OPTIONAL_INNER[run] = check
-    return _with_predicate(run, valid)
+    inner = expression_of(check)
+    if inner is None:
+        inner = Expression("{inner}({value})", (("inner", predicate_of(check)),))
+    # The inner template with its helpers renamed ("{x}" → "{inner_x}").
+    text = inner.template.format(value="{value}", **{name: f"{{inner_{name}}}" for name, _ in inner.helpers})
+    return _with_expression(run, f"{{value}} is None or ({text})", **{f"inner_{n}": h for n, h in inner.helpers})
 
 
 def string(min_len: int = 0, max_len: int | None = None) -> Check:
@@ -202,17 +248,18 @@ def string(min_len: int = 0, max_len: int | None = None) -> Check:
         elif not value.isascii() and not is_unicode(value):
             yield "", "contains a lone surrogate; strings must be valid Unicode"
 
-    def valid(value: Any) -> bool:
-        return (
-            isinstance(value, str)
-            and len(value) >= min_len
-            and (max_len is None or len(value) <= max_len)
-            and (value.isascii() or is_unicode(value))
-        )
-
     if min_len == 0 and max_len is None:
         _TYPE_ONLY[run] = str
-    return _with_predicate(run, valid)
+    return _with_expression(
+        run,
+        "({value}.__class__ is str or isinstance({value}, str))"
+        + (" and len({value}) >= {min_len}" if min_len else "")
+        + (" and len({value}) <= {max_len}" if max_len is not None else "")
+        + " and ({value}.isascii() or {is_unicode}({value}))",
+        min_len=min_len,
+        max_len=max_len,
+        is_unicode=is_unicode,
+    )
 
 
 def is_unicode(text: str) -> bool:
@@ -233,12 +280,14 @@ def pattern(regex: re.Pattern[str], what: str, max_len: int | None = None) -> Ch
         elif not regex.fullmatch(value):
             yield "", f"{describe(value)} is not {what}"
 
-    fullmatch = regex.fullmatch
-
-    def valid(value: Any) -> bool:
-        return isinstance(value, str) and (max_len is None or len(value) <= max_len) and fullmatch(value) is not None
-
-    return _with_predicate(run, valid)
+    return _with_expression(
+        run,
+        "({value}.__class__ is str or isinstance({value}, str))"
+        + (" and len({value}) <= {max_len}" if max_len is not None else "")
+        + " and {fullmatch}({value}) is not None",
+        max_len=max_len,
+        fullmatch=regex.fullmatch,
+    )
 
 
 identifier = pattern(ID_PATTERN, 'an identifier (letters, digits, ".", "_", ":", "-"; a letter or digit first)', 128)
@@ -279,19 +328,25 @@ def number(
         elif integer and abs(value) > MAX_SAFE_INTEGER:
             yield "", f"{describe(value)} is too large: integers are exchanged up to 2^53 - 1 = {MAX_SAFE_INTEGER}"
 
-    isfinite = math.isfinite
+    def by_the_check(value: Any) -> bool:
+        return next(iter(run(value)), None) is None
 
-    def valid(value: Any) -> bool:
-        t = type(value)
-        if t is int:
-            ok = not integer or -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER
-        elif t is float and not integer:
-            ok = isfinite(value)
-        else:  # subclasses and other types: the check decides
-            return next(iter(run(value)), None) is None
-        return ok and (low is None or (value > low if low_open else value >= low)) and (high is None or value <= high)
-
-    return _with_predicate(run, valid)
+    bounds = [f"{{value}} {'>' if low_open else '>='} {{low}}"] if low is not None else []
+    bounds += ["{value} <= {high}"] if high is not None else []
+    in_range = " and ".join(bounds) or "True"
+    an_int = f"-{{max}} <= {{value}} <= {{max}} and {in_range}" if integer else in_range
+    # A float, for an integer field, and subclasses and other types: the check decides.
+    a_float = "{by_the_check}({value})" if integer else f"{{isfinite}}({{value}}) and {in_range}"
+    return _with_expression(
+        run,
+        f"(({an_int}) if {{value}}.__class__ is int else ({a_float}) if {{value}}.__class__ is float"
+        " else {by_the_check}({value}))",
+        low=low,
+        high=high,
+        max=MAX_SAFE_INTEGER,
+        isfinite=math.isfinite,
+        by_the_check=by_the_check,
+    )
 
 
 def boolean(value: Any) -> Iterator[tuple[str, str]]:
@@ -299,11 +354,7 @@ def boolean(value: Any) -> Iterator[tuple[str, str]]:
         yield "", f"expected true or false, got {describe(value)}"
 
 
-def _is_bool(value: Any) -> bool:
-    return isinstance(value, bool)
-
-
-_with_predicate(boolean, _is_bool)
+_with_expression(boolean, "isinstance({value}, bool)")
 _TYPE_ONLY[boolean] = bool
 
 
@@ -312,11 +363,12 @@ def a_date(value: Any) -> Iterator[tuple[str, str]]:
         yield "", f"expected a date, got {describe(value)}"
 
 
-def _is_date(value: Any) -> bool:
-    return value.__class__ is dt.date or (isinstance(value, dt.date) and not isinstance(value, dt.datetime))
-
-
-_with_predicate(a_date, _is_date)
+_with_expression(
+    a_date,
+    "{value}.__class__ is {date} or (isinstance({value}, {date}) and not isinstance({value}, {datetime}))",
+    date=dt.date,
+    datetime=dt.datetime,
+)
 _TYPE_ONLY[a_date] = dt.date
 
 
@@ -325,11 +377,8 @@ def member(enum: type) -> Check:
         if not isinstance(value, enum):
             yield "", f"expected one of {', '.join(json_string(m.value) for m in enum)}, got {describe(value)}"  # type: ignore[attr-defined]
 
-    def valid(value: Any) -> bool:
-        return isinstance(value, enum)
-
     _TYPE_ONLY[run] = enum
-    return _with_predicate(run, valid)
+    return _with_expression(run, "isinstance({value}, {enum})", enum=enum)
 
 
 def instance(cls: type, what: str) -> Check:
@@ -337,10 +386,7 @@ def instance(cls: type, what: str) -> Check:
         if not isinstance(value, cls):
             yield "", f"expected {what}, got {describe(value)}"
 
-    def valid(value: Any) -> bool:
-        return isinstance(value, cls)
-
-    return _with_predicate(run, valid)
+    return _with_expression(run, "isinstance({value}, {cls})", cls=cls)
 
 
 def each(check: Check, *, non_empty: bool = False) -> Check:

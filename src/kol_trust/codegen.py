@@ -14,12 +14,14 @@ from typing import Any
 __all__ = ["generated"]
 
 
-def generated(name: str, cls: type, lines: list[str], namespace: dict[str, Any]) -> Any:
-    """The function *name* defined by *lines*, for the library's class *cls*.
+def generated(name: str, owner: type | str, lines: list[str], namespace: dict[str, Any]) -> Any:
+    """The function *name* defined by *lines*, for the library's class (or check) *owner*.
 
-    The source is built from the library's own classes only: their field
-    names (Python identifiers) and the helpers in *namespace*.  Nothing from a
+    The source is built from the library's own classes and checks only: their
+    field names (Python identifiers), the expressions of
+    :mod:`kol_trust.checks`, and the helpers in *namespace*.  Nothing from a
     document is ever part of it, so no input can become code.
     """
-    exec(compile("\n".join(lines), f"<kol_trust {name} {cls.__qualname__}>", "exec"), namespace)
+    label = owner if isinstance(owner, str) else owner.__qualname__
+    exec(compile("\n".join(lines), f"<kol_trust {name} {label}>", "exec"), namespace)
     return namespace[name]

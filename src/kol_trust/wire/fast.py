@@ -24,12 +24,22 @@ from typing import Any
 import attrs
 
 from ..canonical import DOCUMENT_ENUMS
-from ..checks import DATE_PATTERN, is_unicode, passed_by_every, predicate_of, present_predicate_of
+from ..checks import (
+    DATE_PATTERN,
+    Expression,
+    Predicate,
+    expression_of,
+    is_unicode,
+    passed_by_every,
+    predicate_of,
+    present_expression_of,
+    present_predicate_of,
+)
 from ..codegen import generated
 from ..fieldtypes import enum_of, is_homogeneous_tuple, item_type, non_optional, optional_of
 from ..model import SelfChecking
 
-__all__ = ["fast_structurer"]
+__all__ = ["fast_reader", "fast_structurer"]
 
 
 class _Fallback(Exception):
@@ -39,63 +49,74 @@ class _Fallback(Exception):
 _FieldReader = Callable[[Any], Any]
 
 
-def _fast_str(value: Any) -> str:
-    if type(value) is str and (value.isascii() or is_unicode(value)):
-        return value
+def _no_other(raw: Any) -> Any:
     raise _Fallback
 
 
-def _fast_int(value: Any) -> int:
-    if type(value) is int:
-        return value
+def _other_str(raw: Any) -> str:
+    if type(raw) is str and is_unicode(raw):  # not ASCII, but valid Unicode
+        return raw
     raise _Fallback
 
 
-def _fast_float(value: Any) -> float:
-    t = type(value)
-    if t is float:
-        if math.isfinite(value):
-            return value  # type: ignore[no-any-return]
-    elif t is int:
-        return float(value)  # OverflowError: the detailed path reports it
+def _other_float(raw: Any) -> float:
+    if type(raw) is int:
+        return float(raw)  # OverflowError: the detailed path reports it
     raise _Fallback
 
 
-def _fast_bool(value: Any) -> bool:
-    if type(value) is bool:
-        return value
-    raise _Fallback
+#: How the fast path reads a JSON scalar of each type: its commonest case,
+#: ``(test, value, helpers)``, which the generated structurer writes in place
+#: (``raw`` is the JSON value; ``{name}`` in the texts names a helper), and
+#: the reader of every other value, which returns it or raises.  The field
+#: reader (:func:`fast_reader`) is the same text, compiled.  A date's
+#: ValueError and an enum's KeyError send the document to the detailed path.
+_SCALARS: dict[Any, tuple[str, str, dict[str, Any], _FieldReader]] = {
+    str: ("raw.__class__ is str and raw.isascii()", "raw", {}, _other_str),
+    int: ("raw.__class__ is int", "raw", {}, _no_other),
+    float: ("raw.__class__ is float and {isfinite}(raw)", "raw", {"isfinite": math.isfinite}, _other_float),
+    bool: ("raw.__class__ is bool", "raw", {}, _no_other),
+    dt.date: (
+        "raw.__class__ is str and {date_match}(raw)",
+        "{from_iso}(raw)",
+        {"date_match": DATE_PATTERN.fullmatch, "from_iso": dt.date.fromisoformat},
+        _no_other,
+    ),
+}
 
 
-def _fast_date(value: Any) -> dt.date:
-    if type(value) is str and DATE_PATTERN.fullmatch(value):
-        return dt.date.fromisoformat(value)  # ValueError: the detailed path reports it
-    raise _Fallback
-
-
-def _fast_reader(t: Any) -> _FieldReader | None:
-    """A reader of JSON values of type *t* for the fast path; None when unsupported."""
-    if t is str:
-        return _fast_str
-    if t is int:
-        return _fast_int
-    if t is float:
-        return _fast_float
-    if t is bool:
-        return _fast_bool
-    if t is dt.date:
-        return _fast_date
+def _scalar(t: Any) -> tuple[str, str, dict[str, Any], _FieldReader] | None:
+    """How the fast path reads a scalar of type *t* (see :data:`_SCALARS`); None for other types."""
     if t in DOCUMENT_ENUMS:
-        members = t._value2member_map_
+        return ("raw.__class__ is str", "{members}[raw]", {"members": t._value2member_map_}, _no_other)
+    return _SCALARS.get(t)
 
-        def read_enum(value: Any) -> Any:
-            if type(value) is str:
-                return members[value]  # KeyError: the detailed path reports it
-            raise _Fallback
 
-        return read_enum
+_SCALAR_READERS: dict[Any, _FieldReader] = {}
+
+
+def _scalar_reader(t: Any, scalar: tuple[str, str, dict[str, Any], _FieldReader]) -> _FieldReader:
+    found = _SCALAR_READERS.get(t)
+    if found is None:
+        test, value, helpers, other = scalar
+        names = {name: name for name in helpers}
+        lines = ["def read(raw):", f"    if {test.format(**names)}:", f"        return {value.format(**names)}"]
+        lines.append("    return other(raw)")
+        found = _SCALAR_READERS[t] = generated("read", t.__qualname__, lines, {**helpers, "other": other})
+    return found
+
+
+def fast_reader(t: Any) -> _FieldReader | None:
+    """The fast path's reader of JSON values of type *t*, None when it has none.
+
+    It returns the value the detailed path would give, or raises (anything:
+    the document then goes to the detailed path, which decides).
+    """
+    scalar = _scalar(t)
+    if scalar is not None:
+        return _scalar_reader(t, scalar)
     if is_homogeneous_tuple(t):
-        item = _fast_reader(item_type(t))
+        item = fast_reader(item_type(t))
         if item is None:
             return None
 
@@ -107,7 +128,7 @@ def _fast_reader(t: Any) -> _FieldReader | None:
         return read_tuple
     optional = optional_of(t)
     if optional is not None:
-        inner = _fast_reader(optional)
+        inner = fast_reader(optional)
         if inner is None:
             return None
 
@@ -153,7 +174,8 @@ def fast_structurer(cls: type) -> _FieldReader | None:
     for a in fields:
         # A null never reaches the reader (it means the default, or the
         # detailed path): read the X of an ``X | None`` directly.
-        reader = _fast_reader(non_optional(a.type))
+        read_type = non_optional(a.type)
+        reader = fast_reader(read_type)
         if (
             reader is None
             or not a.init
@@ -169,37 +191,26 @@ def fast_structurer(cls: type) -> _FieldReader | None:
             factory = a.default.factory
         keeps = _kept_classes(a.converter, a.type) if a.converter is not None else frozenset()
         check = a.metadata.get("check")
-        read_check = default_check = None
+        read_check: tuple[Predicate, Expression | None] | None = None
+        default_check = None
         if check is not None:
-            read_type = non_optional(a.type)
             if a.converter is not None and read_type not in keeps:
-                read_check = predicate_of(check)  # the converter's result may be anything
+                # The converter's result may be anything.
+                read_check = (predicate_of(check), expression_of(check))
             elif passed_by_every(check) is not read_type:
                 # The reader gives a value of exactly read_type, never None (a
                 # check that every such value passes is not asked at all).
-                read_check = present_predicate_of(check)
+                read_check = (present_predicate_of(check), present_expression_of(check))
             if a.default is not attrs.NOTHING and not _default_passes(a, check):
                 default_check = predicate_of(check)
-        plan.append(
-            (
-                a.name,
-                reader,
-                a.default is attrs.NOTHING,
-                a.default,
-                factory,
-                a.converter,
-                keeps,
-                read_check,
-                default_check,
-                _slot_setter(cls, a.name),
-            )
-        )
+        plan.append((a, read_type, reader, factory, keeps, read_check, default_check, _slot_setter(cls, a.name)))
     # Written out field by field (as attrs writes __init__); for each field:
     # absent or null → the default (STANDARD §1, as in the detailed path) or,
-    # when required, the detailed path; else the reader; the converter; the
-    # check (for a default, only when the default may fail it), whose first
-    # problem sends the document to the detailed path, which reports it with
-    # its path.
+    # when required, the detailed path; else the reader (its commonest case
+    # in place, see _SCALARS); the converter; the check (its expression in
+    # place when it has one; for a default, only when the default may fail
+    # it), whose first problem sends the document to the detailed path,
+    # which reports it with its path.
     namespace: dict[str, Any] = {
         "cls": cls,
         "names": frozenset(a.name for a in fields),
@@ -214,33 +225,45 @@ def fast_structurer(cls: type) -> _FieldReader | None:
         "    obj = new(cls)",
         "    get = data.get",
     ]
-    for i, (name, reader, required, default, factory, conv, keeps, read_check, default_check, setter) in enumerate(
-        plan
+    for i, (a, read_type, reader, factory, conv, keeps, read_check, default_check, setter) in enumerate(
+        (a, t, r, f, a.converter, k, rc, dc, st) for a, t, r, f, k, rc, dc, st in plan
     ):
-        namespace.update({f"read_{i}": reader, f"default_{i}": default, f"factory_{i}": factory})
+        namespace.update({f"read_{i}": reader, f"default_{i}": a.default, f"factory_{i}": factory})
         namespace.update({f"convert_{i}": conv, f"keeps_{i}": keeps, f"set_{i}": setter})
-        namespace.update({f"read_check_{i}": read_check, f"default_check_{i}": default_check})
-        key = repr(name)
-        # The converter, then the check (kol_trust.checks.predicate_of), in a branch.
+        namespace[f"default_check_{i}"] = default_check
+        key = repr(a.name)
         converted = (
             [f"        if value.__class__ not in keeps_{i}:", f"            value = convert_{i}(value)"]
             if conv is not None
             else []
         )
-        after_read = converted + (
-            [f"        if not read_check_{i}(value):", "            raise Fallback"] if read_check is not None else []
-        )
+        checked: list[str] = []
+        if read_check is not None:
+            predicate, expression = read_check
+            if expression is not None:
+                test, helpers = expression.source("value", f"check_{i}_")
+                namespace.update(helpers)
+            else:
+                test = f"read_check_{i}(value)"
+                namespace[f"read_check_{i}"] = predicate
+            checked = [f"        if not ({test}):", "            raise Fallback"]
         lines += [f"    raw = get({key})", "    if raw is None:"]
-        if required:
+        if a.default is attrs.NOTHING:
             lines.append("        raise Fallback")
         else:
             lines.append(f"        value = factory_{i}()" if factory is not None else f"        value = default_{i}")
             lines += converted
             if default_check is not None:
                 lines += [f"        if not default_check_{i}(value):", "            raise Fallback"]
-        if reader is _fast_str:  # its commonest case, without the call
-            lines += ["    elif raw.__class__ is str and raw.isascii():", "        value = raw", *after_read]
-        lines += ["    else:", f"        value = read_{i}(raw)", *after_read]
+        scalar = _scalar(read_type)
+        if scalar is not None:
+            test, value, helpers, _ = scalar
+            names = {name: f"read_{i}_{name}" for name in helpers}
+            namespace.update({names[name]: h for name, h in helpers.items()})
+            lines += [f"    elif {test.format(**names)}:", f"        value = {value.format(**names)}"]
+            # A value of a class the converter keeps as it is needs no call.
+            lines += (converted if read_type not in keeps else []) + checked
+        lines += ["    else:", f"        value = read_{i}(raw)", *converted, *checked]
         lines.append(f"    set_{i}(obj, value)" if setter is not None else f"    setattr_(obj, {key}, value)")
     lines.append("    return obj")
     structure: _FieldReader = generated("structure", cls, lines, namespace)
