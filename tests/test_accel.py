@@ -139,7 +139,7 @@ def test_every_route_calls_orjson(monkeypatch: pytest.MonkeyPatch) -> None:
     assert calls == ["loads", "dumps"]
     calls.clear()
     assert kt.assess_case(case).fingerprint == expected[1]
-    assert calls == ["dumps"]  # the 30 records in one chunk
+    assert calls == ["dumps", "dumps"]  # the 30 records in one chunk, then the subject
     calls.clear()
     assert canonical.dumps(kt.to_dict(case)) == expected[2]
     assert calls == ["dumps_sorted"]
@@ -460,5 +460,6 @@ def test_a_tiny_value_leaves_orjson_for_its_own_record_alone(monkeypatch: pytest
     monkeypatch.setattr(accel, "active", _recording(calls))
     written = record_calls(monkeypatch, canonical, "written")
     assert kt.assess_case(case).fingerprint == expected
-    assert calls == ["dumps", "dumps"]  # the 40 records before the tiny value, and those after it
-    assert written == [tiny, case.subject]  # the tiny value's record alone, and the subject
+    # The 40 records before the tiny value, those after it, and the subject.
+    assert calls == ["dumps", "dumps", "dumps"]
+    assert written == [tiny]  # the tiny value's record alone

@@ -848,6 +848,17 @@ def _chunk_bytes_orjson(fast: accel.Orjson, records: list[Evidence]) -> bytes:
     return b",".join(parts)
 
 
+def _subject_bytes(subject: Subject) -> bytes:
+    return written(subject).encode("utf-8")
+
+
+def _subject_bytes_orjson(fast: accel.Orjson, subject: Subject) -> bytes:
+    """:func:`_subject_bytes` by orjson, of the prepared subject (Unsure when prepared() declines it;
+    a subject rarely does, unlike a record's tiny value, so the general path then decides)."""
+    prepare = _class_preparer(Subject) or _declined
+    return fast.dumps(prepare(subject))
+
+
 def fingerprint(ref: RubricRef, as_of: dt.date, subject: Subject, evidence: Iterable[Evidence]) -> str:
     """The assessment fingerprint (STANDARD §6): the SHA-256 of the canonical
     inputs — algorithm, rubric reference, ``as_of``, the subject and the
@@ -868,7 +879,9 @@ def fingerprint(ref: RubricRef, as_of: dt.date, subject: Subject, evidence: Iter
             chunk = records[start : start + _CHUNK]
             h.update(_chunk_bytes(chunk) if fast is None else _chunk_bytes_orjson(fast, chunk))
         rubric_ref = f'{{"digest":{_escape(ref.digest)},"id":{_escape(ref.id)},"version":{_escape(ref.version)}}}'
-        h.update(f'],"rubric":{rubric_ref},"subject":{written(subject)}}}'.encode())
+        h.update(f'],"rubric":{rubric_ref},"subject":'.encode())
+        h.update(_subject_bytes(subject) if fast is None else _subject_bytes_orjson(fast, subject))
+        h.update(b"}")
     except (Unsure, UnicodeEncodeError, ValueError, TypeError, RecursionError):
         # Something the one pass cannot vouch for: the general path decides
         # the bytes, or raises what it always raised.
